@@ -1,0 +1,138 @@
+//! Command-line flags (clap derive). Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Audit a HiBob service user's permissions for an integration (ActivTrak, Truto, ...):
+/// which People's-data categories, lifecycle statuses and time-off permissions are missing,
+/// in HiBob's own words. Read-only.
+#[derive(Debug, Parser)]
+#[command(name = "hibob-audit", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit a service user against an integration's rules (credentials from the environment).
+    Check(CheckArgs),
+    /// Run the audit on an embedded sample tenant: no credentials, no network.
+    Demo(DemoArgs),
+    /// List, show or check rules profiles.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesSelection {
+    /// A shipped profile (see `hibob-audit rules list`): activtrak, truto.
+    #[arg(long, value_name = "NAME", conflicts_with = "rules", help_heading = "Rules")]
+    pub profile: Option<String>,
+
+    /// A TOML rules file (see docs/rules.md).
+    #[arg(long, value_name = "PATH", help_heading = "Rules")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table, help_heading = "Output")]
+    pub format: Format,
+
+    /// When to colour the table (NO_COLOR is honoured; never when stdout is not a terminal).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub rules: RulesSelection,
+
+    /// The service user's ID [default: $HIBOB_SERVICE_USER_ID].
+    #[arg(long, value_name = "ID", help_heading = "Credentials")]
+    pub service_user_id: Option<String>,
+
+    /// Read the token from this file [default: $HIBOB_SERVICE_USER_TOKEN].
+    #[arg(long, value_name = "PATH", conflicts_with = "token_stdin", help_heading = "Credentials")]
+    pub token_file: Option<PathBuf>,
+
+    /// Read the token from standard input.
+    #[arg(long, help_heading = "Credentials")]
+    pub token_stdin: bool,
+
+    /// HiBob API base URL; http:// only for loopback hosts.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = crate::client::url::PRODUCTION,
+        conflicts_with = "sandbox",
+        help_heading = "Target"
+    )]
+    pub base_url: String,
+
+    /// Use HiBob's sandbox (https://api.sandbox.hibob.com/v1).
+    #[arg(long, help_heading = "Target")]
+    pub sandbox: bool,
+
+    /// Seconds to wait for each request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), help_heading = "Target")]
+    pub timeout: u64,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// Write each call (method, path, status, milliseconds) to stderr.
+    #[arg(long, short, help_heading = "Output")]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The shipped profile to audit the sample tenant with.
+    #[arg(long, value_name = "NAME", default_value = "activtrak")]
+    pub profile: String,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the shipped profiles.
+    List,
+    /// Print a shipped profile's TOML.
+    Show {
+        /// Profile name.
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table of checks, the findings with their fixes, a summary.
+    Table,
+    /// One versioned JSON document (docs/json.md).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

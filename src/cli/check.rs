@@ -1,0 +1,35 @@
+//! `hibob-audit check`: credentials, target and rules from the command line, then the audit.
+
+use std::time::Duration;
+
+use super::{CheckArgs, CliError, Io, audit, load_rules};
+use crate::client::http::HttpClient;
+use crate::client::url::{BaseUrl, SANDBOX};
+use crate::credentials::{self, TokenSource};
+use crate::exit::Exit;
+
+pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
+    // Everything the user typed is checked before any traffic.
+    let rules = load_rules(&args.rules)?;
+    let base = BaseUrl::parse(if args.sandbox { SANDBOX } else { &args.base_url }).map_err(CliError::usage)?;
+    let source = match (&args.token_file, args.token_stdin) {
+        (Some(path), _) => TokenSource::File(path.clone()),
+        (None, true) => TokenSource::Stdin,
+        (None, false) => TokenSource::Environment,
+    };
+    let creds = credentials::resolve(args.service_user_id.as_deref(), &source, io.env, io.stdin)
+        .map_err(CliError::usage)?;
+    if let TokenSource::File(path) = &source
+        && credentials::readable_by_others(path)
+    {
+        let _ = writeln!(
+            io.stderr,
+            "hibob-audit: warning: the token file {} can be read by group or others: chmod 600 it",
+            path.display()
+        );
+    }
+
+    let client = HttpClient::new(base, &creds, Duration::from_secs(args.timeout));
+    let report = audit(&client, &rules, &args.output, args.verbose, io)?;
+    Ok(Exit::from_outcome(report.outcome()))
+}

@@ -1,0 +1,144 @@
+//! The edge: flags in, side effects (files, stdin, environment, network, terminal) here only.
+
+mod args;
+mod check;
+mod demo;
+mod rules;
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+pub use args::{CheckArgs, Cli, ColorChoice, Command, DemoArgs, Format, OutputArgs, RulesCommand, RulesSelection};
+
+use crate::exit::Exit;
+use crate::rules::{Rules, profiles};
+
+/// What the process offers the command: streams and the environment.
+pub struct Io<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    pub stdin: &'a mut dyn Read,
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    pub stdout_is_terminal: bool,
+    pub terminal_width: Option<u16>,
+}
+
+/// A failure before or outside the audit, with the exit code it maps to.
+#[derive(Debug)]
+pub struct CliError {
+    pub exit: Exit,
+    pub error: anyhow::Error,
+}
+
+impl CliError {
+    pub fn usage(error: impl Into<anyhow::Error>) -> Self {
+        CliError {
+            exit: Exit::Usage,
+            error: error.into(),
+        }
+    }
+}
+
+/// Runs a parsed command.
+pub fn run(cli: Cli, io: &mut Io) -> Result<Exit, CliError> {
+    match cli.command {
+        Command::Check(args) => check::run(&args, io),
+        Command::Demo(args) => demo::run(&args, io),
+        Command::Rules(cmd) => rules::run(&cmd, io),
+    }
+}
+
+/// Loads the rules that `--profile` or `--rules` names.
+pub fn load_rules(sel: &RulesSelection) -> Result<Rules, CliError> {
+    match (&sel.profile, &sel.rules) {
+        (Some(name), _) => load_profile(name),
+        (None, Some(path)) => load_rules_file(path),
+        (None, None) => Err(CliError::usage(anyhow::anyhow!(
+            "no rules given: pass --profile NAME (shipped profiles: {}) or --rules PATH (a TOML rules file, see docs/rules.md)",
+            profiles::names().join(", ")
+        ))),
+    }
+}
+
+/// A shipped profile by name, or a usage error that lists the shipped ones.
+pub fn find_profile(name: &str) -> Result<&'static profiles::Profile, CliError> {
+    profiles::find(name).ok_or_else(|| {
+        CliError::usage(anyhow::anyhow!(
+            "unknown profile `{}`: the shipped profiles are {} (or pass --rules PATH)",
+            crate::sanitize::terminal(name),
+            profiles::names().join(", ")
+        ))
+    })
+}
+
+pub fn load_profile(name: &str) -> Result<Rules, CliError> {
+    profiles::load(find_profile(name)?).map_err(CliError::usage)
+}
+
+fn load_rules_file(path: &Path) -> Result<Rules, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(anyhow::anyhow!("cannot read the rules file {}: {e}", path.display()))
+    })?;
+    crate::rules::parse(&text, &path.display().to_string()).map_err(CliError::usage)
+}
+
+/// Whether to colour: never for JSON or a non-terminal; `--color` wins over NO_COLOR.
+pub fn use_color(output: &OutputArgs, io: &Io) -> bool {
+    if output.format != Format::Table {
+        return false;
+    }
+    match output.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io.stdout_is_terminal && (io.env)("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+pub fn emit(io: &mut Io, text: &str) -> Result<(), CliError> {
+    match io.stdout.write_all(text.as_bytes()).and_then(|()| io.stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError {
+            exit: Exit::Incomplete,
+            error: anyhow::anyhow!("cannot write the report: {e}"),
+        }),
+    }
+}
+
+/// Table width: the terminal's, or 100 columns when stdout is not a terminal.
+pub fn width(io: &Io) -> u16 {
+    io.terminal_width.unwrap_or(100).clamp(60, 200)
+}
+
+/// Probes, evaluates, renders and prints: the pipeline that `check` and `demo` share.
+pub fn audit(
+    api: &dyn crate::client::HiBobApi,
+    rules: &Rules,
+    output: &OutputArgs,
+    verbose: bool,
+    io: &mut Io,
+) -> Result<crate::report::Report, CliError> {
+    let stderr = &mut *io.stderr;
+    let mut log = |e: &crate::probes::CallEvent| {
+        if verbose {
+            let status = e.status.map_or("no answer".to_string(), |s| s.to_string());
+            let _ = writeln!(
+                stderr,
+                "hibob-audit: {} -> {status} in {} ms ({} bytes)",
+                e.endpoint, e.millis, e.bytes
+            );
+        }
+    };
+    let observations = crate::probes::run(api, rules, &mut log);
+    let report = crate::evaluate::evaluate(rules, &observations);
+    let ctx = crate::render::Context {
+        profile: rules.name.clone(),
+        title: rules.title.clone(),
+        target: api.target(),
+        color: use_color(output, io),
+        width: width(io),
+    };
+    emit(io, &crate::render::render(output.format, &report, &ctx))?;
+    Ok(report)
+}

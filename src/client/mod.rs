@@ -1,0 +1,121 @@
+//! The edge to HiBob: a small trait over its endpoints, so probes run the same against the
+//! real API (`http`), the embedded demo tenant, and later a recording.
+
+pub mod http;
+pub mod url;
+
+use std::fmt;
+use std::io::Read;
+
+/// HTTP method. The audit only reads: `POST` is used for `/people/search` alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// One call to HiBob, relative to the base URL (path starts with `/`, no `/v1`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiRequest {
+    pub method: Method,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+}
+
+impl ApiRequest {
+    pub fn get(path: &str) -> Self {
+        ApiRequest {
+            method: Method::Get,
+            path: path.to_string(),
+            query: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn post(path: &str, body: serde_json::Value) -> Self {
+        ApiRequest {
+            method: Method::Post,
+            path: path.to_string(),
+            query: Vec::new(),
+            body: Some(body),
+        }
+    }
+
+    /// "METHOD /path", as findings name it.
+    pub fn endpoint(&self) -> String {
+        format!("{} {}", self.method.as_str(), self.path)
+    }
+
+    /// Path plus encoded query string.
+    pub fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            return self.path.clone();
+        }
+        let q: Vec<String> = self
+            .query
+            .iter()
+            .map(|(k, v)| format!("{}={}", url::encode_component(k), url::encode_component(v)))
+            .collect();
+        format!("{}?{}", self.path, q.join("&"))
+    }
+}
+
+/// HiBob's answer: status, the headers the audit uses, and the body as a stream.
+pub struct ApiResponse {
+    pub status: u16,
+    pub content_type: Option<String>,
+    /// Lower-cased header names with their values (rate-limit headers and the like).
+    pub headers: Vec<(String, String)>,
+    pub body: Box<dyn Read>,
+}
+
+impl ApiResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for ApiResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A call that got no HTTP answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    #[error("timed out after {0} s")]
+    Timeout(u64),
+    #[error("could not connect: {0}")]
+    Connect(String),
+    #[error("TLS failed: {0}")]
+    Tls(String),
+    #[error("connection failed: {0}")]
+    Io(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// HiBob's endpoints as the probes see them. Implementations never write to HiBob.
+pub trait HiBobApi {
+    /// A short description of where calls go (the base URL, or "embedded sample tenant").
+    fn target(&self) -> String;
+
+    fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError>;
+}

@@ -1,0 +1,296 @@
+//! People's data categories: is each required field readable, and under which category?
+
+use std::collections::BTreeMap;
+
+use super::{Sink, employees};
+use crate::observations::{CallOutcome, FieldCounts, FieldMeta, Observations, PeopleCounts};
+use crate::permissions;
+use crate::report::{Check, CheckStatus, Code, FieldEvidence, Finding, Level};
+use crate::rules::{FieldRule, Rules};
+
+/// How one field came back across the visible employees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// Absent for every employee: the category is not readable.
+    NotReadable,
+    /// Present for some, absent for others.
+    Partly,
+    /// Present for all, but null or empty for all: no data, not a permission problem.
+    Empty,
+    Readable,
+}
+
+fn seen(c: &FieldCounts) -> Seen {
+    if c.present == 0 {
+        Seen::NotReadable
+    } else if c.absent > 0 {
+        Seen::Partly
+    } else if c.empty == c.present {
+        Seen::Empty
+    } else {
+        Seen::Readable
+    }
+}
+
+fn status_for(level: Level) -> CheckStatus {
+    match level {
+        Level::Error => CheckStatus::Fail,
+        Level::Warning => CheckStatus::Warn,
+        Level::Info => CheckStatus::Pass,
+    }
+}
+
+fn label(rule: &FieldRule) -> String {
+    format!("{} ({})", rule.purpose, rule.id)
+}
+
+fn evidence(rule: &FieldRule, c: &FieldCounts) -> FieldEvidence {
+    FieldEvidence {
+        field: rule.id.clone(),
+        employees: c.present + c.absent,
+        present: c.present,
+        absent: c.absent,
+        empty: c.empty,
+    }
+}
+
+fn counts_text(c: &FieldCounts) -> String {
+    let n = c.present + c.absent;
+    match seen(c) {
+        Seen::NotReadable => format!("absent for all {}", employees(n)),
+        Seen::Partly => format!("present for {} of {}, absent for {}", c.present, employees(n), c.absent),
+        Seen::Empty => format!("present but empty for all {}", employees(n)),
+        Seen::Readable if c.empty > 0 => format!(
+            "present for {} of {} ({} empty)",
+            c.present,
+            employees(n),
+            c.empty
+        ),
+        Seen::Readable => format!("present for {} of {}", c.present, employees(n)),
+    }
+}
+
+/// Why field access cannot be judged, when the search gave nothing to count.
+fn unknown_reason(obs: &Observations) -> &'static str {
+    match (&obs.metadata.outcome, obs.people.as_ref().map(|p| &p.outcome)) {
+        (CallOutcome::Answered(_), Some(CallOutcome::Answered(_))) => {
+            "no employee is visible, so field access cannot be seen"
+        }
+        (CallOutcome::Answered(_), Some(CallOutcome::Refused(_))) => "the people search was refused",
+        (CallOutcome::Answered(_), _) => "the people search could not be completed",
+        _ => "the field metadata could not be read",
+    }
+}
+
+/// A field that came back unreadable or partly readable, grouped per category for one finding.
+struct Gap<'a> {
+    rule: &'a FieldRule,
+    counts: FieldCounts,
+}
+
+pub(super) fn evaluate(rules: &Rules, obs: &Observations, people: Option<&PeopleCounts>, sink: &mut Sink) {
+    let catalog = match &obs.metadata.outcome {
+        CallOutcome::Answered(c) => Some(c),
+        _ => None,
+    };
+    let mut not_readable: BTreeMap<String, Vec<Gap>> = BTreeMap::new();
+    let mut partly: BTreeMap<String, Vec<Gap>> = BTreeMap::new();
+
+    for rule in &rules.fields {
+        let id = format!("field:{}", rule.id);
+        let guide = (!rule.guide_categories.is_empty()).then(|| rule.guide_categories.join(" / "));
+        let Some(catalog) = catalog else {
+            sink.check(Check {
+                id,
+                status: CheckStatus::Unknown,
+                category: guide,
+                what: label(rule),
+                evidence: "not probed".into(),
+                reason: unknown_reason(obs).into(),
+                findings: vec![],
+            });
+            continue;
+        };
+        let Some(meta) = catalog.get(&rule.id) else {
+            let mut f = Finding::new(
+                Code::FieldUnknown,
+                Level::Error,
+                format!(
+                    "{} is not in this tenant's field metadata, so no permission can make it readable.",
+                    label(rule)
+                ),
+            );
+            f.fix = Some("Check the field ID in the rules: IDs are case-sensitive, and custom fields have IDs like `category_1720508362305.field_1720508362306` (GET /company/people/fields lists them). If the field was deleted in HiBob, the integration cannot read it.".into());
+            f.fields = vec![rule.id.clone()];
+            sink.finding(f);
+            sink.check(Check {
+                id,
+                status: CheckStatus::Fail,
+                category: guide,
+                what: label(rule),
+                evidence: "not in metadata".into(),
+                reason: "the tenant has no such field".into(),
+                findings: vec![Code::FieldUnknown],
+            });
+            continue;
+        };
+        let mut codes = Vec::new();
+        if let Some(f) = other_category(rule, meta) {
+            codes.push(f.code);
+            sink.finding(f);
+        }
+        let category = Some(meta.category_name.clone());
+        let Some(counts) = people.and_then(|p| p.fields.get(&rule.id)) else {
+            sink.check(Check {
+                id,
+                status: CheckStatus::Unknown,
+                category,
+                what: label(rule),
+                evidence: "not probed".into(),
+                reason: unknown_reason(obs).into(),
+                findings: codes,
+            });
+            continue;
+        };
+        let (status, reason) = match seen(counts) {
+            Seen::NotReadable => {
+                codes.push(Code::CategoryNotReadable);
+                not_readable.entry(meta.category_name.clone()).or_default().push(Gap {
+                    rule,
+                    counts: *counts,
+                });
+                (status_for(rule.level), format!("{} is not readable", meta.category_name))
+            }
+            Seen::Partly => {
+                codes.push(Code::CategoryPartlyReadable);
+                partly.entry(meta.category_name.clone()).or_default().push(Gap {
+                    rule,
+                    counts: *counts,
+                });
+                (
+                    status_for(rule.level),
+                    format!("{} is readable for only some employees", meta.category_name),
+                )
+            }
+            Seen::Empty => {
+                codes.push(Code::FieldEmpty);
+                sink.finding(field_empty(rule, meta, counts));
+                (
+                    CheckStatus::Warn,
+                    "readable, but no employee has a value: no data, not a missing permission".to_string(),
+                )
+            }
+            Seen::Readable => (CheckStatus::Pass, "readable".to_string()),
+        };
+        sink.check(Check {
+            id,
+            status,
+            category,
+            what: label(rule),
+            evidence: counts_text(counts),
+            reason,
+            findings: codes,
+        });
+    }
+
+    for (category, gaps) in not_readable {
+        sink.finding(category_finding(Code::CategoryNotReadable, &category, &gaps));
+    }
+    for (category, gaps) in partly {
+        sink.finding(category_finding(Code::CategoryPartlyReadable, &category, &gaps));
+    }
+}
+
+fn category_finding(code: Code, category: &str, gaps: &[Gap]) -> Finding {
+    let level = gaps.iter().map(|g| g.rule.level).max().unwrap_or(Level::Error);
+    let names: Vec<String> = gaps.iter().map(|g| label(g.rule)).collect();
+    let n = gaps.first().map_or(0, |g| g.counts.present + g.counts.absent);
+    let message = match code {
+        Code::CategoryNotReadable => format!(
+            "The permission group cannot read the {category} category: {} {} absent for all {}.",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" },
+            employees(n)
+        ),
+        _ => format!(
+            "The {category} category is readable for only some employees: {}.",
+            gaps.iter()
+                .map(|g| format!(
+                    "{} present for {} of {}, absent for {}",
+                    label(g.rule),
+                    g.counts.present,
+                    n,
+                    g.counts.absent
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    };
+    let mut f = Finding::new(code, level, message);
+    f.fix = Some(match code {
+        Code::CategoryNotReadable => permissions::category_fix(category),
+        _ => format!(
+            "{} If it is ticked already, the permission covers fewer people than the group's condition under {}: widen it to the same people. Field-level permissions (a beta) can also hide a field for some employees.",
+            permissions::category_fix(category),
+            permissions::ACCESS_RIGHTS
+        ),
+    });
+    f.category = Some(category.to_string());
+    f.fields = gaps.iter().map(|g| g.rule.id.clone()).collect();
+    f.permission = Some(permissions::category_view(category));
+    f.evidence.employees = Some(n);
+    f.evidence.fields = gaps.iter().map(|g| evidence(g.rule, &g.counts)).collect();
+    f
+}
+
+fn field_empty(rule: &FieldRule, meta: &FieldMeta, counts: &FieldCounts) -> Finding {
+    let n = counts.present + counts.absent;
+    let mut f = Finding::new(
+        Code::FieldEmpty,
+        Level::Warning,
+        format!(
+            "{} is readable, but empty for all {}: no data, not a missing permission.",
+            label(rule),
+            employees(n)
+        ),
+    );
+    f.fix = Some(format!(
+        "Nothing to tick. Open one employee's profile in HiBob: if the field is empty there too, fill it in (or map another field in the integration). If it has a value there, the field is restricted by field-level permissions or is a sensitive field that also needs Edit on {}.",
+        meta.category_name
+    ));
+    f.category = Some(meta.category_name.clone());
+    f.fields = vec![rule.id.clone()];
+    f.evidence.employees = Some(n);
+    f.evidence.fields = vec![evidence(rule, counts)];
+    f
+}
+
+/// The guide names other categories than the tenant's metadata: an admin following it ticks the wrong box.
+fn other_category(rule: &FieldRule, meta: &FieldMeta) -> Option<Finding> {
+    if rule.guide_categories.is_empty()
+        || rule.guide_categories.iter().any(|g| {
+            g.eq_ignore_ascii_case(&meta.category_name) || g.eq_ignore_ascii_case(&meta.category_id)
+        })
+    {
+        return None;
+    }
+    let guide = rule.guide_categories.join(" or ");
+    let mut f = Finding::new(
+        Code::FieldInOtherCategory,
+        Level::Info,
+        format!(
+            "{} is in the {} category in this tenant; the vendor's guide says {guide}.",
+            label(rule),
+            meta.category_name
+        ),
+    );
+    f.fix = Some(format!(
+        "Tick {}, whatever the guide says: {}.",
+        meta.category_name,
+        permissions::category_view(&meta.category_name)
+    ));
+    f.category = Some(meta.category_name.clone());
+    f.fields = vec![rule.id.clone()];
+    f.permission = Some(permissions::category_view(&meta.category_name));
+    Some(f)
+}

@@ -1,0 +1,46 @@
+//! Exit codes, in one place. The same table is in docs/exit-codes.md and the README.
+
+/// What the process's exit status means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The audit ran and found no error-level finding (also: help, version, rules list, demo).
+    Ok = 0,
+    /// The audit ran and found at least one error-level finding.
+    Findings = 1,
+    /// Usage, rules or credential-input error: nothing was probed.
+    Usage = 2,
+    /// The audit could not be completed: credentials rejected, network, timeout, an answer
+    /// that is not JSON, a server error.
+    Incomplete = 3,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_outcome(outcome: crate::report::Outcome) -> Self {
+        match outcome {
+            crate::report::Outcome::Pass => Exit::Ok,
+            crate::report::Outcome::Fail => Exit::Findings,
+            crate::report::Outcome::Incomplete => Exit::Incomplete,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Outcome;
+
+    #[test]
+    fn codes_are_stable() {
+        assert_eq!(
+            [Exit::Ok, Exit::Findings, Exit::Usage, Exit::Incomplete].map(Exit::code),
+            [0, 1, 2, 3]
+        );
+        assert_eq!(Exit::from_outcome(Outcome::Pass), Exit::Ok);
+        assert_eq!(Exit::from_outcome(Outcome::Fail), Exit::Findings);
+        assert_eq!(Exit::from_outcome(Outcome::Incomplete), Exit::Incomplete);
+    }
+}

@@ -1,0 +1,20 @@
+//! hibob-audit: audits a HiBob service user's permissions for an integration.
+//!
+//! Data flows one way, and the modules show it:
+//! `credentials` → `client` → `probes` → `observations` → `evaluate(rules)` → `report` → `render`.
+//! Only `client::http`, `credentials` and `cli` touch the outside world; `evaluate` is pure.
+#![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
+pub mod cli;
+pub mod client;
+pub mod credentials;
+pub mod demo;
+pub mod evaluate;
+pub mod exit;
+pub mod observations;
+pub mod permissions;
+pub mod probes;
+pub mod report;
+pub mod render;
+pub mod rules;
+pub mod sanitize;

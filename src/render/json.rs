@@ -1,0 +1,53 @@
+//! `--format json`: one versioned document (format "1"; changes within it are additive).
+
+use serde::Serialize;
+
+use super::{Context, TOOL, VERSION};
+use crate::report::{Check, Finding, Outcome, Report, Summary};
+
+pub const FORMAT_VERSION: &str = "1";
+
+#[derive(Serialize)]
+struct Document<'a> {
+    format_version: &'static str,
+    tool: Tool,
+    profile: &'a str,
+    target: Target<'a>,
+    outcome: Outcome,
+    summary: Summary,
+    checks: &'a [Check],
+    findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Target<'a> {
+    base_url: &'a str,
+}
+
+pub fn render(report: &Report, ctx: &Context) -> String {
+    let doc = Document {
+        format_version: FORMAT_VERSION,
+        tool: Tool {
+            name: TOOL,
+            version: VERSION,
+        },
+        profile: &ctx.profile,
+        target: Target {
+            base_url: &ctx.target,
+        },
+        outcome: report.outcome(),
+        summary: report.summary(),
+        checks: &report.checks,
+        findings: &report.findings,
+    };
+    // Serializing plain structs of strings and numbers cannot fail.
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    text.push('\n');
+    text
+}

@@ -1,0 +1,114 @@
+//! The human report: a table of checks, the findings with their fixes, a one-line summary.
+
+use std::fmt::Write as _;
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use owo_colors::OwoColorize;
+
+use super::{Context, TOOL, VERSION};
+use crate::report::{CheckStatus, Level, Outcome, Report};
+use crate::sanitize::terminal;
+
+fn status_cell(status: CheckStatus, color: bool) -> Cell {
+    let cell = Cell::new(status.as_str().to_uppercase());
+    if !color {
+        return cell;
+    }
+    match status {
+        CheckStatus::Pass => cell.fg(Color::Green),
+        CheckStatus::Warn => cell.fg(Color::Yellow),
+        CheckStatus::Fail => cell.fg(Color::Red),
+        CheckStatus::Unknown => cell.fg(Color::Magenta),
+    }
+}
+
+fn paint_level(level: Level, color: bool) -> String {
+    let text = format!("{:<7}", level.as_str());
+    if !color {
+        return text;
+    }
+    match level {
+        Level::Error => text.red().bold().to_string(),
+        Level::Warning => text.yellow().bold().to_string(),
+        Level::Info => text.cyan().to_string(),
+    }
+}
+
+pub fn render(report: &Report, ctx: &Context) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{TOOL} {VERSION}: {} (rules `{}`) against {}",
+        terminal(&ctx.title),
+        terminal(&ctx.profile),
+        terminal(&ctx.target)
+    );
+    out.push('\n');
+
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(ctx.width)
+        .set_header(vec!["Status", "Category", "Check", "Evidence"]);
+    if ctx.color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    for check in &report.checks {
+        table.add_row(vec![
+            status_cell(check.status, ctx.color),
+            Cell::new(terminal(check.category.as_deref().unwrap_or("-"))),
+            Cell::new(terminal(&check.what)),
+            Cell::new(terminal(&check.evidence)),
+        ]);
+    }
+    let _ = writeln!(out, "{table}");
+
+    if !report.findings.is_empty() {
+        let _ = writeln!(out, "\nFindings ({}):", report.findings.len());
+        for f in &report.findings {
+            let _ = writeln!(
+                out,
+                "\n{} {}  {}",
+                paint_level(f.level, ctx.color),
+                f.code,
+                terminal(&f.message)
+            );
+            if let Some(permission) = &f.permission {
+                let _ = writeln!(out, "        permission: {}", terminal(permission));
+            }
+            if let Some(fix) = &f.fix {
+                let _ = writeln!(out, "        fix: {}", terminal(fix));
+            }
+        }
+    }
+
+    let s = report.summary();
+    let outcome = report.outcome();
+    let verdict = outcome.as_str().to_uppercase();
+    let verdict = match (ctx.color, outcome) {
+        (false, _) => verdict,
+        (true, Outcome::Pass) => verdict.green().bold().to_string(),
+        (true, Outcome::Fail) => verdict.red().bold().to_string(),
+        (true, Outcome::Incomplete) => verdict.magenta().bold().to_string(),
+    };
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let _ = write!(
+        out,
+        "\n{verdict}: {}, {}, {}; checks: {} pass, {} warn, {} fail, {} unknown",
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        plural(s.infos, "info", "infos"),
+        s.passed,
+        s.warned,
+        s.failed,
+        s.unknown
+    );
+    if let Some(n) = s.employees_visible {
+        let _ = write!(out, "; {} visible", crate::evaluate::employees(n));
+    }
+    out.push('\n');
+    out
+}

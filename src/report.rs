@@ -1,0 +1,276 @@
+//! The audit's result: checks, findings and the outcome. Pure data, rendered elsewhere.
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a finding is, and what it does to the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Worth knowing; never changes the exit code.
+    Info,
+    /// Something to look at; the audit still passes (exit 0).
+    Warning,
+    /// A missing permission or broken setup; the audit fails (exit 1).
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// Stable finding codes. Renaming one is a breaking change: see docs/findings.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    CredentialsRejected,
+    EndpointForbidden,
+    NoEmployeesVisible,
+    CategoryNotReadable,
+    CategoryPartlyReadable,
+    FieldEmpty,
+    FieldUnknown,
+    FieldInOtherCategory,
+    RequestFailed,
+    UnexpectedResponse,
+}
+
+impl Code {
+    pub const ALL: [Code; 10] = [
+        Code::CredentialsRejected,
+        Code::EndpointForbidden,
+        Code::NoEmployeesVisible,
+        Code::CategoryNotReadable,
+        Code::CategoryPartlyReadable,
+        Code::FieldEmpty,
+        Code::FieldUnknown,
+        Code::FieldInOtherCategory,
+        Code::RequestFailed,
+        Code::UnexpectedResponse,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::CredentialsRejected => "credentials-rejected",
+            Code::EndpointForbidden => "endpoint-forbidden",
+            Code::NoEmployeesVisible => "no-employees-visible",
+            Code::CategoryNotReadable => "category-not-readable",
+            Code::CategoryPartlyReadable => "category-partly-readable",
+            Code::FieldEmpty => "field-empty",
+            Code::FieldUnknown => "field-unknown",
+            Code::FieldInOtherCategory => "field-in-other-category",
+            Code::RequestFailed => "request-failed",
+            Code::UnexpectedResponse => "unexpected-response",
+        }
+    }
+
+    /// One line on what the code means; the long form is in docs/findings.md.
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::CredentialsRejected => {
+                "HiBob answered 401 to the metadata call, which needs no permission: the service-user ID or token is wrong."
+            }
+            Code::EndpointForbidden => {
+                "HiBob refused an endpoint (403, or 401 naming a permission) that the audit needs."
+            }
+            Code::NoEmployeesVisible => {
+                "The people search answered, but with no employee: the group selects nobody or grants no People's data."
+            }
+            Code::CategoryNotReadable => {
+                "A required field is absent for every visible employee: its category is not ticked in the permission group."
+            }
+            Code::CategoryPartlyReadable => {
+                "A required field is present for some employees and absent for others: the category is granted for only part of the people."
+            }
+            Code::FieldEmpty => {
+                "A required field is readable but empty (null) for every visible employee: no data, not a missing permission."
+            }
+            Code::FieldUnknown => "A field the rules require is not in the tenant's field metadata.",
+            Code::FieldInOtherCategory => {
+                "A field sits in another category in this tenant than the vendor's guide says: tick the tenant's category."
+            }
+            Code::RequestFailed => {
+                "A call could not be completed (connection, TLS, timeout): the audit is incomplete."
+            }
+            Code::UnexpectedResponse => {
+                "HiBob answered something the audit cannot read (server error, non-JSON, malformed JSON): the audit is incomplete."
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Counts behind a field finding. Never values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldEvidence {
+    pub field: String,
+    pub employees: u64,
+    /// The key was in the record (null included).
+    pub present: u64,
+    /// The key was missing from the record.
+    pub absent: u64,
+    /// The key was present with null or an empty string.
+    pub empty: u64,
+}
+
+/// What a finding rests on: counts and statuses, never an employee value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employees: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub fields: Vec<FieldEvidence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: Code,
+    pub level: Level,
+    pub message: String,
+    pub fix: Option<String>,
+    /// The tenant's category display name, when the finding is about one.
+    pub category: Option<String>,
+    pub fields: Vec<String>,
+    pub lifecycle_status: Option<String>,
+    /// "METHOD /path", when the finding is about one call.
+    pub endpoint: Option<String>,
+    /// The permission to grant, in HiBob's UI words.
+    pub permission: Option<String>,
+    pub evidence: Evidence,
+}
+
+impl Finding {
+    pub fn new(code: Code, level: Level, message: impl Into<String>) -> Self {
+        Finding {
+            code,
+            level,
+            message: message.into(),
+            fix: None,
+            category: None,
+            fields: Vec::new(),
+            lifecycle_status: None,
+            endpoint: None,
+            permission: None,
+            evidence: Evidence::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    Pass,
+    Warn,
+    Fail,
+    Unknown,
+}
+
+impl CheckStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Warn => "warn",
+            CheckStatus::Fail => "fail",
+            CheckStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// One row of the report: something the rules require, and whether it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// Stable id, e.g. `credentials` or `field:work.employeeIdInCompany`.
+    pub id: String,
+    pub status: CheckStatus,
+    /// The tenant's category display name, when known.
+    pub category: Option<String>,
+    /// What is checked, in the vendor's words.
+    pub what: String,
+    /// Counts, as a sentence.
+    pub evidence: String,
+    /// Why the check has its status.
+    pub reason: String,
+    pub findings: Vec<Code>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Incomplete,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Incomplete => "incomplete",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub checks: usize,
+    pub passed: usize,
+    pub warned: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// Employees the service user can see, when the search answered.
+    pub employees_visible: Option<u64>,
+}
+
+/// The audit's verdict. Built by `evaluate`, rendered by `render`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub checks: Vec<Check>,
+    pub findings: Vec<Finding>,
+    /// False when a call that the audit needs could not be completed.
+    pub complete: bool,
+    pub employees_visible: Option<u64>,
+}
+
+impl Report {
+    pub fn outcome(&self) -> Outcome {
+        if !self.complete {
+            Outcome::Incomplete
+        } else if self.findings.iter().any(|f| f.level == Level::Error) {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        }
+    }
+
+    pub fn summary(&self) -> Summary {
+        let count = |s: CheckStatus| self.checks.iter().filter(|c| c.status == s).count();
+        let level = |l: Level| self.findings.iter().filter(|f| f.level == l).count();
+        Summary {
+            checks: self.checks.len(),
+            passed: count(CheckStatus::Pass),
+            warned: count(CheckStatus::Warn),
+            failed: count(CheckStatus::Fail),
+            unknown: count(CheckStatus::Unknown),
+            errors: level(Level::Error),
+            warnings: level(Level::Warning),
+            infos: level(Level::Info),
+            employees_visible: self.employees_visible,
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The shipped profiles, embedded in the binary from `rules/*.toml`.
+
+use super::{Rules, RulesError, parse};
+
+/// A shipped profile: its name and its TOML text.
+pub struct Profile {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub text: &'static str,
+}
+
+pub const PROFILES: &[Profile] = &[
+    Profile {
+        name: "activtrak",
+        summary: "ActivTrak through Merge: names, employee number, work email, time off, all lifecycle statuses",
+        text: include_str!("../../rules/activtrak.toml"),
+    },
+    Profile {
+        name: "truto",
+        summary: "Truto unified HRIS: all People and Time off permissions, all lifecycle statuses",
+        text: include_str!("../../rules/truto.toml"),
+    },
+];
+
+pub fn names() -> Vec<&'static str> {
+    PROFILES.iter().map(|p| p.name).collect()
+}
+
+pub fn find(name: &str) -> Option<&'static Profile> {
+    PROFILES.iter().find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+}
+
+/// Parses a shipped profile.
+pub fn load(profile: &Profile) -> Result<Rules, RulesError> {
+    parse(profile.text, &format!("profile {}", profile.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_profile_is_valid() {
+        for p in PROFILES {
+            let rules = load(p).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(rules.name, p.name);
+        }
+    }
+}
