@@ -56,7 +56,10 @@ pub enum CredentialError {
         HOW
     )]
     MissingId,
-    #[error("no service-user token given: set {ENV_TOKEN}, or pass --token-file PATH or --token-stdin{}", HOW)]
+    #[error(
+        "no service-user token given: set {ENV_TOKEN}, or pass --token-file PATH or --token-stdin{}",
+        HOW
+    )]
     MissingToken,
     #[error("the token file {path} is empty")]
     EmptyFile { path: String },
@@ -148,21 +151,52 @@ mod tests {
     #[test]
     fn missing_credentials_name_every_way() {
         let none = |_: &str| None;
-        let err = resolve(None, &TokenSource::Environment, &none, &mut std::io::empty()).unwrap_err();
+        let err = resolve(
+            None,
+            &TokenSource::Environment,
+            &none,
+            &mut std::io::empty(),
+        )
+        .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains(ENV_ID) && msg.contains("--service-user-id"), "{msg}");
-        let err = resolve(Some("id"), &TokenSource::Environment, &none, &mut std::io::empty()).unwrap_err();
+        assert!(
+            msg.contains(ENV_ID) && msg.contains("--service-user-id"),
+            "{msg}"
+        );
+        let err = resolve(
+            Some("id"),
+            &TokenSource::Environment,
+            &none,
+            &mut std::io::empty(),
+        )
+        .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains(ENV_TOKEN) && msg.contains("--token-file") && msg.contains("--token-stdin"), "{msg}");
+        assert!(
+            msg.contains(ENV_TOKEN)
+                && msg.contains("--token-file")
+                && msg.contains("--token-stdin"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn stdin_token_is_trimmed_and_empty_is_refused() {
         let none = |_: &str| None;
-        let c = resolve(Some("id"), &TokenSource::Stdin, &none, &mut "tok\n".as_bytes()).unwrap();
+        let c = resolve(
+            Some("id"),
+            &TokenSource::Stdin,
+            &none,
+            &mut "tok\n".as_bytes(),
+        )
+        .unwrap();
         assert_eq!(c.token.expose(), "tok");
         assert!(matches!(
-            resolve(Some("id"), &TokenSource::Stdin, &none, &mut "  \n".as_bytes()),
+            resolve(
+                Some("id"),
+                &TokenSource::Stdin,
+                &none,
+                &mut "  \n".as_bytes()
+            ),
             Err(CredentialError::EmptyStdin)
         ));
     }

@@ -14,7 +14,7 @@ pub mod exit;
 pub mod observations;
 pub mod permissions;
 pub mod probes;
-pub mod report;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod sanitize;

@@ -11,7 +11,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { Exit::Usage.code() } else { Exit::Ok.code() };
+            let code = if e.use_stderr() {
+                Exit::Usage.code()
+            } else {
+                Exit::Ok.code()
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

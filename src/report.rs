@@ -90,7 +90,9 @@ impl Code {
             Code::FieldEmpty => {
                 "A required field is readable but empty (null) for every visible employee: no data, not a missing permission."
             }
-            Code::FieldUnknown => "A field the rules require is not in the tenant's field metadata.",
+            Code::FieldUnknown => {
+                "A field the rules require is not in the tenant's field metadata."
+            }
             Code::FieldInOtherCategory => {
                 "A field sits in another category in this tenant than the vendor's guide says: tick the tenant's category."
             }

@@ -28,7 +28,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct RulesSelection {
     /// A shipped profile (see `hibob-audit rules list`): activtrak, truto.
-    #[arg(long, value_name = "NAME", conflicts_with = "rules", help_heading = "Rules")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with = "rules",
+        help_heading = "Rules"
+    )]
     pub profile: Option<String>,
 
     /// A TOML rules file (see docs/rules.md).
@@ -57,7 +62,12 @@ pub struct CheckArgs {
     pub service_user_id: Option<String>,
 
     /// Read the token from this file [default: $HIBOB_SERVICE_USER_TOKEN].
-    #[arg(long, value_name = "PATH", conflicts_with = "token_stdin", help_heading = "Credentials")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with = "token_stdin",
+        help_heading = "Credentials"
+    )]
     pub token_file: Option<PathBuf>,
 
     /// Read the token from standard input.

@@ -11,7 +11,12 @@ use crate::exit::Exit;
 pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
     // Everything the user typed is checked before any traffic.
     let rules = load_rules(&args.rules)?;
-    let base = BaseUrl::parse(if args.sandbox { SANDBOX } else { &args.base_url }).map_err(CliError::usage)?;
+    let base = BaseUrl::parse(if args.sandbox {
+        SANDBOX
+    } else {
+        &args.base_url
+    })
+    .map_err(CliError::usage)?;
     let source = match (&args.token_file, args.token_stdin) {
         (Some(path), _) => TokenSource::File(path.clone()),
         (None, true) => TokenSource::Stdin,

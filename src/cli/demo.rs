@@ -1,6 +1,5 @@
 //! `hibob-audit demo`: the audit on the embedded sample tenant.
 
-
 use super::{CliError, DemoArgs, Format, Io, audit, load_profile};
 use crate::demo::SampleTenant;
 use crate::exit::Exit;

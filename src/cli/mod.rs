@@ -8,7 +8,10 @@ mod rules;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-pub use args::{CheckArgs, Cli, ColorChoice, Command, DemoArgs, Format, OutputArgs, RulesCommand, RulesSelection};
+pub use args::{
+    CheckArgs, Cli, ColorChoice, Command, DemoArgs, Format, OutputArgs, RulesCommand,
+    RulesSelection,
+};
 
 use crate::exit::Exit;
 use crate::rules::{Rules, profiles};
@@ -77,7 +80,10 @@ pub fn load_profile(name: &str) -> Result<Rules, CliError> {
 
 fn load_rules_file(path: &Path) -> Result<Rules, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(anyhow::anyhow!("cannot read the rules file {}: {e}", path.display()))
+        CliError::usage(anyhow::anyhow!(
+            "cannot read the rules file {}: {e}",
+            path.display()
+        ))
     })?;
     crate::rules::parse(&text, &path.display().to_string()).map_err(CliError::usage)
 }
@@ -90,13 +96,19 @@ pub fn use_color(output: &OutputArgs, io: &Io) -> bool {
     match output.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => io.stdout_is_terminal && (io.env)("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            io.stdout_is_terminal && (io.env)("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
 pub fn emit(io: &mut Io, text: &str) -> Result<(), CliError> {
-    match io.stdout.write_all(text.as_bytes()).and_then(|()| io.stdout.flush()) {
+    match io
+        .stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| io.stdout.flush())
+    {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError {

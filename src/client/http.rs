@@ -31,8 +31,15 @@ impl HttpClient {
             .max_redirects(0)
             .user_agent(concat!("hibob-audit/", env!("CARGO_PKG_VERSION")))
             .build();
-        let pair = format!("{}:{}", credentials.service_user_id, credentials.token.expose());
-        let authorization = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
+        let pair = format!(
+            "{}:{}",
+            credentials.service_user_id,
+            credentials.token.expose()
+        );
+        let authorization = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        );
         HttpClient {
             agent: config.into(),
             base,
@@ -75,7 +82,12 @@ impl HiBobApi for HttpClient {
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
-            .filter_map(|(k, v)| Some((k.as_str().to_ascii_lowercase(), v.to_str().ok()?.to_string())))
+            .filter_map(|(k, v)| {
+                Some((
+                    k.as_str().to_ascii_lowercase(),
+                    v.to_str().ok()?.to_string(),
+                ))
+            })
             .collect();
         let content_type = headers
             .iter()
@@ -95,7 +107,9 @@ impl HttpClient {
         match e {
             ureq::Error::Timeout(_) => TransportError::Timeout(self.timeout.as_secs()),
             ureq::Error::HostNotFound => TransportError::Connect("host not found".into()),
-            ureq::Error::ConnectionFailed => TransportError::Connect("connection refused or unreachable".into()),
+            ureq::Error::ConnectionFailed => {
+                TransportError::Connect("connection refused or unreachable".into())
+            }
             ureq::Error::Io(io) => TransportError::Io(io.kind().to_string()),
             other => {
                 let text = other.to_string();

@@ -23,7 +23,9 @@ pub enum BaseUrlError {
         "`{0}` uses http:// to a host that is not loopback: the token would travel in clear. Use https://, or http:// only for 127.0.0.0/8, localhost or [::1]"
     )]
     ClearText(String),
-    #[error("`{0}` carries a user name or password: give credentials through the environment, --token-file or --token-stdin")]
+    #[error(
+        "`{0}` carries a user name or password: give credentials through the environment, --token-file or --token-stdin"
+    )]
     UserInfo(String),
 }
 
@@ -131,7 +133,11 @@ mod tests {
     #[test]
     fn https_anywhere_http_only_on_loopback() {
         assert!(BaseUrl::parse(PRODUCTION).is_ok());
-        assert!(BaseUrl::parse("http://127.0.0.1:8080/v1").unwrap().is_loopback());
+        assert!(
+            BaseUrl::parse("http://127.0.0.1:8080/v1")
+                .unwrap()
+                .is_loopback()
+        );
         assert!(BaseUrl::parse("http://127.8.9.10/v1").is_ok());
         assert!(BaseUrl::parse("http://localhost:1/v1/").is_ok());
         assert!(BaseUrl::parse("http://[::1]:9/v1").is_ok());
@@ -147,9 +153,18 @@ mod tests {
             BaseUrl::parse("http://localhost.evil.com/v1"),
             Err(BaseUrlError::ClearText(_))
         ));
-        assert!(matches!(BaseUrl::parse("ftp://x/v1"), Err(BaseUrlError::Scheme(_))));
-        assert!(matches!(BaseUrl::parse("api.hibob.com"), Err(BaseUrlError::NotUrl(_))));
-        assert!(matches!(BaseUrl::parse("https:///v1"), Err(BaseUrlError::NotUrl(_))));
+        assert!(matches!(
+            BaseUrl::parse("ftp://x/v1"),
+            Err(BaseUrlError::Scheme(_))
+        ));
+        assert!(matches!(
+            BaseUrl::parse("api.hibob.com"),
+            Err(BaseUrlError::NotUrl(_))
+        ));
+        assert!(matches!(
+            BaseUrl::parse("https:///v1"),
+            Err(BaseUrlError::NotUrl(_))
+        ));
     }
 
     #[test]
@@ -160,12 +175,18 @@ mod tests {
 
     #[test]
     fn trailing_slash_is_trimmed() {
-        assert_eq!(BaseUrl::parse("https://x.test/v1/").unwrap().as_str(), "https://x.test/v1");
+        assert_eq!(
+            BaseUrl::parse("https://x.test/v1/").unwrap().as_str(),
+            "https://x.test/v1"
+        );
     }
 
     #[test]
     fn query_components_are_encoded() {
-        assert_eq!(encode_component("2026-01-01T00:00:00Z"), "2026-01-01T00%3A00%3A00Z");
+        assert_eq!(
+            encode_component("2026-01-01T00:00:00Z"),
+            "2026-01-01T00%3A00%3A00Z"
+        );
         assert_eq!(encode_component("Sick leave"), "Sick%20leave");
     }
 }

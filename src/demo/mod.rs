@@ -16,7 +16,8 @@ const FIELDS: &str = include_str!("fields.json");
 const GRANTED: &[&str] = &["root", "work", "workContact", "lifecycle"];
 
 const FIRST: &[&str] = &[
-    "Avery", "Blake", "Casey", "Drew", "Emery", "Finley", "Gray", "Harper", "Indy", "Jules", "Kai", "Lane",
+    "Avery", "Blake", "Casey", "Drew", "Emery", "Finley", "Gray", "Harper", "Indy", "Jules", "Kai",
+    "Lane",
 ];
 const TITLES: &[&str] = &["Engineer", "Designer", "Analyst", "Recruiter"];
 const DEPARTMENTS: &[&str] = &["Engineering", "Design", "Finance", "People"];
@@ -65,7 +66,8 @@ impl SampleTenant {
                 let mut record = Map::new();
                 let mut human = Map::new();
                 for id in &requested {
-                    let Some((_, category, path)) = self.fields.iter().find(|(f, _, _)| f == id) else {
+                    let Some((_, category, path)) = self.fields.iter().find(|(f, _, _)| f == id)
+                    else {
                         continue; // unknown field: silently left out
                     };
                     if !GRANTED.contains(&category.as_str()) {
@@ -73,7 +75,10 @@ impl SampleTenant {
                     }
                     let value = e.get(*id).cloned().unwrap_or(Value::Null);
                     if !value.is_null() {
-                        record.insert(format!("/{}", id.replace('.', "/")), json!({ "value": value }));
+                        record.insert(
+                            format!("/{}", id.replace('.', "/")),
+                            json!({ "value": value }),
+                        );
                         insert_path(&mut human, path, value.clone());
                     }
                     insert_path(&mut record, path, value);
@@ -118,24 +123,58 @@ fn employee(i: usize) -> Map<String, Value> {
     let mut put = |k: &str, v: Value| {
         m.insert(k.to_string(), v);
     };
-    put("root.id", json!(format!("{}", 3_332_883_884_017_713_200u64 + i as u64)));
+    put(
+        "root.id",
+        json!(format!("{}", 3_332_883_884_017_713_200u64 + i as u64)),
+    );
     put("root.firstName", json!(first));
     put("root.surname", json!(surname));
     put("root.displayName", json!(format!("{first} {surname}")));
     put("root.fullName", json!(format!("{first} {surname}")));
-    put("root.email", json!(format!("{}.{}@example.com", first.to_lowercase(), surname.to_lowercase())));
+    put(
+        "root.email",
+        json!(format!(
+            "{}.{}@example.com",
+            first.to_lowercase(),
+            surname.to_lowercase()
+        )),
+    );
     put("work.title", json!(TITLES[i % TITLES.len()]));
     put("work.department", json!(DEPARTMENTS[i % DEPARTMENTS.len()]));
     put("work.site", json!("Remote"));
-    put("work.startDate", json!(format!("20{:02}-0{}-01", 18 + i % 8, 1 + i % 9)));
+    put(
+        "work.startDate",
+        json!(format!("20{:02}-0{}-01", 18 + i % 8, 1 + i % 9)),
+    );
     put("work.employeeIdInCompany", json!(format!("E{}", 1000 + i)));
-    put("work.reportsTo", if i == 0 { Value::Null } else { json!("3332883884017713200") });
-    put("work.manager", if i == 0 { Value::Null } else { json!("3332883884017713200") });
+    put(
+        "work.reportsTo",
+        if i == 0 {
+            Value::Null
+        } else {
+            json!("3332883884017713200")
+        },
+    );
+    put(
+        "work.manager",
+        if i == 0 {
+            Value::Null
+        } else {
+            json!("3332883884017713200")
+        },
+    );
     put("work.workPhone", Value::Null);
     put("work.workMobile", Value::Null);
     put("payroll.employment.type", json!("Full-time"));
     put("internal.lifecycleStatus", json!(status));
-    put("internal.status", json!(if status == "hired" { "Inactive" } else { "Active" }));
+    put(
+        "internal.status",
+        json!(if status == "hired" {
+            "Inactive"
+        } else {
+            "Active"
+        }),
+    );
     put("internal.terminationDate", Value::Null);
     m
 }
@@ -148,7 +187,10 @@ impl HiBobApi for SampleTenant {
     fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
         let (status, body) = match (request.method, request.path.as_str()) {
             (Method::Get, "/company/people/fields") => (200, FIELDS.as_bytes().to_vec()),
-            (Method::Post, "/people/search") => (200, self.search(request.body.as_ref()).to_string().into_bytes()),
+            (Method::Post, "/people/search") => (
+                200,
+                self.search(request.body.as_ref()).to_string().into_bytes(),
+            ),
             _ => (404, br#"{"error":"not found"}"#.to_vec()),
         };
         Ok(ApiResponse {

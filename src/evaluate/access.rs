@@ -1,7 +1,9 @@
 //! Can the service user get in, and can it search people at all?
 
 use super::{Sink, employees};
-use crate::observations::{CallOutcome, Failure, FailureKind, Observations, Observed, PeopleCounts};
+use crate::observations::{
+    CallOutcome, Failure, FailureKind, Observations, Observed, PeopleCounts,
+};
 use crate::report::{Check, CheckStatus, Code, Evidence, Finding, Level};
 
 /// Adds the `credentials` and `people-search` checks. Returns the counts when the search
@@ -17,7 +19,8 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
         CallOutcome::Answered(catalog) => (
             CheckStatus::Pass,
             format!("{} fields in the tenant's metadata", catalog.fields.len()),
-            "the metadata call needs no permission; it answered, so host and credentials work".to_string(),
+            "the metadata call needs no permission; it answered, so host and credentials work"
+                .to_string(),
             vec![],
         ),
         CallOutcome::Refused(r) if r.status == 401 => {
@@ -66,7 +69,9 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
             let code = failed(&metadata.endpoint, failure, sink);
             (
                 CheckStatus::Unknown,
-                failure.status.map_or("no answer".into(), |s| format!("HTTP {s}")),
+                failure
+                    .status
+                    .map_or("no answer".into(), |s| format!("HTTP {s}")),
                 "the call could not be completed".to_string(),
                 vec![code],
             )
@@ -166,7 +171,9 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
             let code = failed(&people.endpoint, failure, sink);
             (
                 CheckStatus::Unknown,
-                failure.status.map_or("no answer".into(), |s| format!("HTTP {s}")),
+                failure
+                    .status
+                    .map_or("no answer".into(), |s| format!("HTTP {s}")),
                 "the call could not be completed".to_string(),
                 vec![code],
                 None,

@@ -58,7 +58,12 @@ fn counts_text(c: &FieldCounts) -> String {
     let n = c.present + c.absent;
     match seen(c) {
         Seen::NotReadable => format!("absent for all {}", employees(n)),
-        Seen::Partly => format!("present for {} of {}, absent for {}", c.present, employees(n), c.absent),
+        Seen::Partly => format!(
+            "present for {} of {}, absent for {}",
+            c.present,
+            employees(n),
+            c.absent
+        ),
         Seen::Empty => format!("present but empty for all {}", employees(n)),
         Seen::Readable if c.empty > 0 => format!(
             "present for {} of {} ({} empty)",
@@ -72,11 +77,16 @@ fn counts_text(c: &FieldCounts) -> String {
 
 /// Why field access cannot be judged, when the search gave nothing to count.
 fn unknown_reason(obs: &Observations) -> &'static str {
-    match (&obs.metadata.outcome, obs.people.as_ref().map(|p| &p.outcome)) {
+    match (
+        &obs.metadata.outcome,
+        obs.people.as_ref().map(|p| &p.outcome),
+    ) {
         (CallOutcome::Answered(_), Some(CallOutcome::Answered(_))) => {
             "no employee is visible, so field access cannot be seen"
         }
-        (CallOutcome::Answered(_), Some(CallOutcome::Refused(_))) => "the people search was refused",
+        (CallOutcome::Answered(_), Some(CallOutcome::Refused(_))) => {
+            "the people search was refused"
+        }
         (CallOutcome::Answered(_), _) => "the people search could not be completed",
         _ => "the field metadata could not be read",
     }
@@ -88,7 +98,12 @@ struct Gap<'a> {
     counts: FieldCounts,
 }
 
-pub(super) fn evaluate(rules: &Rules, obs: &Observations, people: Option<&PeopleCounts>, sink: &mut Sink) {
+pub(super) fn evaluate(
+    rules: &Rules,
+    obs: &Observations,
+    people: Option<&PeopleCounts>,
+    sink: &mut Sink,
+) {
     let catalog = match &obs.metadata.outcome {
         CallOutcome::Answered(c) => Some(c),
         _ => None,
@@ -98,12 +113,11 @@ pub(super) fn evaluate(rules: &Rules, obs: &Observations, people: Option<&People
 
     for rule in &rules.fields {
         let id = format!("field:{}", rule.id);
-        let guide = (!rule.guide_categories.is_empty()).then(|| rule.guide_categories.join(" / "));
         let Some(catalog) = catalog else {
             sink.check(Check {
                 id,
                 status: CheckStatus::Unknown,
-                category: guide,
+                category: None,
                 what: label(rule),
                 evidence: "not probed".into(),
                 reason: unknown_reason(obs).into(),
@@ -126,7 +140,7 @@ pub(super) fn evaluate(rules: &Rules, obs: &Observations, people: Option<&People
             sink.check(Check {
                 id,
                 status: CheckStatus::Fail,
-                category: guide,
+                category: None,
                 what: label(rule),
                 evidence: "not in metadata".into(),
                 reason: "the tenant has no such field".into(),
@@ -155,18 +169,27 @@ pub(super) fn evaluate(rules: &Rules, obs: &Observations, people: Option<&People
         let (status, reason) = match seen(counts) {
             Seen::NotReadable => {
                 codes.push(Code::CategoryNotReadable);
-                not_readable.entry(meta.category_name.clone()).or_default().push(Gap {
-                    rule,
-                    counts: *counts,
-                });
-                (status_for(rule.level), format!("{} is not readable", meta.category_name))
+                not_readable
+                    .entry(meta.category_name.clone())
+                    .or_default()
+                    .push(Gap {
+                        rule,
+                        counts: *counts,
+                    });
+                (
+                    status_for(rule.level),
+                    format!("{} is not readable", meta.category_name),
+                )
             }
             Seen::Partly => {
                 codes.push(Code::CategoryPartlyReadable);
-                partly.entry(meta.category_name.clone()).or_default().push(Gap {
-                    rule,
-                    counts: *counts,
-                });
+                partly
+                    .entry(meta.category_name.clone())
+                    .or_default()
+                    .push(Gap {
+                        rule,
+                        counts: *counts,
+                    });
                 (
                     status_for(rule.level),
                     format!("{} is readable for only some employees", meta.category_name),
@@ -177,7 +200,8 @@ pub(super) fn evaluate(rules: &Rules, obs: &Observations, people: Option<&People
                 sink.finding(field_empty(rule, meta, counts));
                 (
                     CheckStatus::Warn,
-                    "readable, but no employee has a value: no data, not a missing permission".to_string(),
+                    "readable, but no employee has a value: no data, not a missing permission"
+                        .to_string(),
                 )
             }
             Seen::Readable => (CheckStatus::Pass, "readable".to_string()),
@@ -194,17 +218,31 @@ pub(super) fn evaluate(rules: &Rules, obs: &Observations, people: Option<&People
     }
 
     for (category, gaps) in not_readable {
-        sink.finding(category_finding(Code::CategoryNotReadable, &category, &gaps));
+        sink.finding(category_finding(
+            Code::CategoryNotReadable,
+            &category,
+            &gaps,
+        ));
     }
     for (category, gaps) in partly {
-        sink.finding(category_finding(Code::CategoryPartlyReadable, &category, &gaps));
+        sink.finding(category_finding(
+            Code::CategoryPartlyReadable,
+            &category,
+            &gaps,
+        ));
     }
 }
 
 fn category_finding(code: Code, category: &str, gaps: &[Gap]) -> Finding {
-    let level = gaps.iter().map(|g| g.rule.level).max().unwrap_or(Level::Error);
+    let level = gaps
+        .iter()
+        .map(|g| g.rule.level)
+        .max()
+        .unwrap_or(Level::Error);
     let names: Vec<String> = gaps.iter().map(|g| label(g.rule)).collect();
-    let n = gaps.first().map_or(0, |g| g.counts.present + g.counts.absent);
+    let n = gaps
+        .first()
+        .map_or(0, |g| g.counts.present + g.counts.absent);
     let message = match code {
         Code::CategoryNotReadable => format!(
             "The permission group cannot read the {category} category: {} {} absent for all {}.",

@@ -23,9 +23,17 @@ pub fn decode(body: &mut dyn Read) -> Result<FieldCatalog, DecodeError> {
         Value::Array(items) => items,
         Value::Object(map) => match map.get("fields") {
             Some(Value::Array(items)) => items,
-            _ => return Err(DecodeError("the field metadata holds no `fields` array".into())),
+            _ => {
+                return Err(DecodeError(
+                    "the field metadata holds no `fields` array".into(),
+                ));
+            }
         },
-        _ => return Err(DecodeError("the field metadata is neither an array nor an object".into())),
+        _ => {
+            return Err(DecodeError(
+                "the field metadata is neither an array nor an object".into(),
+            ));
+        }
     };
     let mut catalog = FieldCatalog::default();
     for entry in entries {
@@ -79,7 +87,10 @@ mod tests {
         assert_eq!(c.fields.len(), 2);
         assert_eq!(c.get("root.email").unwrap().category_name, "Basic info");
         let custom = c.get("work.custom").unwrap();
-        assert_eq!((custom.category_name.as_str(), custom.json_path.as_str()), ("category_17", "work.custom"));
+        assert_eq!(
+            (custom.category_name.as_str(), custom.json_path.as_str()),
+            ("category_17", "work.custom")
+        );
 
         let object = r#"{"fields":[{"id":"root.firstName","categoryDisplayName":"Basic info"}]}"#;
         let c = decode(&mut object.as_bytes()).unwrap();

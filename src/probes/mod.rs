@@ -83,7 +83,12 @@ fn is_json(content_type: Option<&str>) -> bool {
     match content_type {
         None => true,
         Some(ct) => {
-            let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let essence = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             essence == "application/json" || essence.ends_with("+json")
         }
     }
@@ -192,6 +197,9 @@ fn classify<T>(
 
 /// Reads and discards up to the limit; returns how many bytes the body had (as far as read).
 fn drain(body: &mut Counting<Box<dyn Read>>) -> u64 {
-    let _ = io::copy(&mut (&mut *body).take(ERROR_BODY_LIMIT * 16), &mut io::sink());
+    let _ = io::copy(
+        &mut (&mut *body).take(ERROR_BODY_LIMIT * 16),
+        &mut io::sink(),
+    );
     body.bytes
 }

@@ -104,7 +104,8 @@ impl Trie {
             if node != 0 {
                 trie.nodes[node].slots.push(slot);
             }
-            trie.slash.insert(format!("/{}", t.field_id.replace('.', "/")), slot);
+            trie.slash
+                .insert(format!("/{}", t.field_id.replace('.', "/")), slot);
         }
         trie
     }
@@ -434,10 +435,38 @@ mod tests {
         let c = decode(&mut body.as_bytes(), &t).unwrap();
         assert_eq!(c.employees, 3);
         let f = |id: &str| c.fields[id];
-        assert_eq!(f("root.email"), FieldCounts { present: 2, absent: 1, empty: 1 });
-        assert_eq!(f("work.title"), FieldCounts { present: 2, absent: 1, empty: 1 });
-        assert_eq!(f("work.employeeIdInCompany"), FieldCounts { present: 3, absent: 0, empty: 3 });
-        assert_eq!(f("work.department"), FieldCounts { present: 0, absent: 3, empty: 0 });
+        assert_eq!(
+            f("root.email"),
+            FieldCounts {
+                present: 2,
+                absent: 1,
+                empty: 1
+            }
+        );
+        assert_eq!(
+            f("work.title"),
+            FieldCounts {
+                present: 2,
+                absent: 1,
+                empty: 1
+            }
+        );
+        assert_eq!(
+            f("work.employeeIdInCompany"),
+            FieldCounts {
+                present: 3,
+                absent: 0,
+                empty: 3
+            }
+        );
+        assert_eq!(
+            f("work.department"),
+            FieldCounts {
+                present: 0,
+                absent: 3,
+                empty: 0
+            }
+        );
     }
 
     #[test]
@@ -445,7 +474,14 @@ mod tests {
         let body = r#"{"employees":[{"/work/title":{"value":"T"}}]}"#;
         let t = tracked(&[("work.title", "work.title")]);
         let c = decode(&mut body.as_bytes(), &t).unwrap();
-        assert_eq!(c.fields["work.title"], FieldCounts { present: 1, absent: 0, empty: 0 });
+        assert_eq!(
+            c.fields["work.title"],
+            FieldCounts {
+                present: 1,
+                absent: 0,
+                empty: 0
+            }
+        );
     }
 
     #[test]
@@ -460,7 +496,11 @@ mod tests {
     fn empty_answers_mean_no_employees() {
         let t = tracked(&[("work.title", "work.title")]);
         for body in [r#"{"employees":[]}"#, "{}", "[]"] {
-            assert_eq!(decode(&mut body.as_bytes(), &t).unwrap().employees, 0, "{body}");
+            assert_eq!(
+                decode(&mut body.as_bytes(), &t).unwrap().employees,
+                0,
+                "{body}"
+            );
         }
     }
 

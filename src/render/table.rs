@@ -94,7 +94,8 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         (true, Outcome::Fail) => verdict.red().bold().to_string(),
         (true, Outcome::Incomplete) => verdict.magenta().bold().to_string(),
     };
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let _ = write!(
         out,
         "\n{verdict}: {}, {}, {}; checks: {} pass, {} warn, {} fail, {} unknown",

@@ -58,8 +58,7 @@ impl LifecycleStatus {
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
         Self::ALL.into_iter().find(|s| {
-            s.label().eq_ignore_ascii_case(t)
-                || s.label().replace(' ', "-").eq_ignore_ascii_case(t)
+            s.label().eq_ignore_ascii_case(t) || s.label().replace(' ', "-").eq_ignore_ascii_case(t)
         })
     }
 }
@@ -161,7 +160,11 @@ impl fmt::Display for RulesError {
             if n == 1 { "" } else { "s" }
         )?;
         for p in &self.problems {
-            write!(f, "\n  {}:{}:{}: {}", self.origin, p.line, p.column, p.message)?;
+            write!(
+                f,
+                "\n  {}:{}:{}: {}",
+                self.origin, p.line, p.column, p.message
+            )?;
         }
         Ok(())
     }
@@ -277,7 +280,10 @@ fn validate(raw: RawRules, text: &str, origin: &str) -> Result<Rules, RulesError
 
     let name = raw.integration.name.get_ref().trim().to_string();
     if name.is_empty() {
-        problems.add(raw.integration.name.span(), "integration.name must not be empty");
+        problems.add(
+            raw.integration.name.span(),
+            "integration.name must not be empty",
+        );
     }
 
     let mut seen = BTreeSet::new();
@@ -297,7 +303,10 @@ fn validate(raw: RawRules, text: &str, origin: &str) -> Result<Rules, RulesError
             problems.add(f.id.span(), format!("field `{id}` is listed twice"));
         }
         if f.purpose.get_ref().trim().is_empty() {
-            problems.add(f.purpose.span(), "purpose must not be empty: say what the vendor calls the field");
+            problems.add(
+                f.purpose.span(),
+                "purpose must not be empty: say what the vendor calls the field",
+            );
         }
         for c in &f.guide_categories {
             if c.get_ref().trim().is_empty() {
@@ -327,7 +336,10 @@ fn validate(raw: RawRules, text: &str, origin: &str) -> Result<Rules, RulesError
         for s in &l.get_ref().statuses {
             match LifecycleStatus::parse(s.get_ref()) {
                 Some(st) if statuses.contains(&st) => {
-                    problems.add(s.span(), format!("lifecycle status `{}` is listed twice", s.get_ref()));
+                    problems.add(
+                        s.span(),
+                        format!("lifecycle status `{}` is listed twice", s.get_ref()),
+                    );
                 }
                 Some(st) => statuses.push(st),
                 None => problems.add(
@@ -353,13 +365,22 @@ fn validate(raw: RawRules, text: &str, origin: &str) -> Result<Rules, RulesError
         let mut require = Vec::new();
         for c in &t.get_ref().require {
             if require.contains(c.get_ref()) {
-                problems.add(c.span(), format!("time-off capability `{}` is listed twice", c.get_ref().as_str()));
+                problems.add(
+                    c.span(),
+                    format!(
+                        "time-off capability `{}` is listed twice",
+                        c.get_ref().as_str()
+                    ),
+                );
             } else {
                 require.push(*c.get_ref());
             }
         }
         if require.is_empty() {
-            problems.add(t.span(), "timeoff.require must list at least one capability");
+            problems.add(
+                t.span(),
+                "timeoff.require must list at least one capability",
+            );
         }
         for p in &t.get_ref().policy_types {
             if p.get_ref().trim().is_empty() {
@@ -412,7 +433,10 @@ fn validate(raw: RawRules, text: &str, origin: &str) -> Result<Rules, RulesError
 fn is_field_id(id: &str) -> bool {
     id.contains('.')
         && id.split('.').all(|seg| {
-            !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         })
 }
 
@@ -468,9 +492,18 @@ statuses = ["Hired", "Retired"]
 
     #[test]
     fn lifecycle_statuses_match_labels_case_insensitively() {
-        assert_eq!(LifecycleStatus::parse("garden LEAVE"), Some(LifecycleStatus::GardenLeave));
-        assert_eq!(LifecycleStatus::parse("leave (all types)"), Some(LifecycleStatus::LeaveAllTypes));
-        assert_eq!(LifecycleStatus::parse("parental-leave"), Some(LifecycleStatus::ParentalLeave));
+        assert_eq!(
+            LifecycleStatus::parse("garden LEAVE"),
+            Some(LifecycleStatus::GardenLeave)
+        );
+        assert_eq!(
+            LifecycleStatus::parse("leave (all types)"),
+            Some(LifecycleStatus::LeaveAllTypes)
+        );
+        assert_eq!(
+            LifecycleStatus::parse("parental-leave"),
+            Some(LifecycleStatus::ParentalLeave)
+        );
         assert_eq!(LifecycleStatus::parse("retired"), None);
     }
 }

@@ -27,7 +27,9 @@ pub fn names() -> Vec<&'static str> {
 }
 
 pub fn find(name: &str) -> Option<&'static Profile> {
-    PROFILES.iter().find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+    PROFILES
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
 }
 
 /// Parses a shipped profile.

@@ -1,0 +1,10 @@
+//! Integration tests: the real binary and HTTP client against a fake HiBob on 127.0.0.1.
+
+mod support;
+
+mod access;
+mod categories;
+mod cli_usage;
+mod demo;
+mod docs;
+mod requests;

@@ -1,0 +1,156 @@
+//! What the tool sends: read-only, the documented search body, Basic auth, --verbose (issue 3).
+
+use serde_json::json;
+
+use crate::support::fake_hibob::{expected_authorization, granted};
+use crate::support::{FakeHiBob, TOKEN, check, credentials, run};
+
+#[test]
+fn the_plan_is_one_metadata_call_then_one_search() {
+    let fake = FakeHiBob::start(granted(3));
+    let out = check(&fake, &["--profile", "activtrak"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let seen = fake.requests();
+    let calls: Vec<(String, String)> = seen
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("GET".to_string(), "/v1/company/people/fields".to_string()),
+            ("POST".to_string(), "/v1/people/search".to_string()),
+        ]
+    );
+    for r in &seen {
+        assert_eq!(
+            r.authorization.as_deref(),
+            Some(expected_authorization().as_str())
+        );
+        assert_eq!(r.accept.as_deref(), Some("application/json"));
+    }
+    assert_eq!(seen[0].content_type, None, "no Content-Type without a body");
+    assert_eq!(seen[1].content_type.as_deref(), Some("application/json"));
+    let body = seen[1].body.clone().expect("search body");
+    assert_eq!(
+        body,
+        json!({
+            "fields": ["root.id", "root.firstName", "root.surname", "work.employeeIdInCompany", "root.email"],
+            "showInactive": true,
+            "humanReadable": "APPEND"
+        })
+    );
+    assert!(body.get("filters").is_none());
+}
+
+#[test]
+fn verbose_logs_each_call_without_secrets() {
+    let fake = FakeHiBob::start(granted(3));
+    let out = check(&fake, &["--profile", "activtrak", "--verbose"]);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert!(lines[0].contains("GET /company/people/fields -> 200 in ") && lines[0].contains(" ms"));
+    assert!(lines[1].contains("POST /people/search -> 200 in "));
+    assert!(!out.stderr.contains(TOKEN));
+}
+
+#[test]
+fn token_from_stdin_is_trimmed() {
+    let fake = FakeHiBob::start(granted(3));
+    let base = fake.base_url();
+    let out = run(
+        &[
+            "check",
+            "--profile",
+            "activtrak",
+            "--base-url",
+            &base,
+            "--service-user-id",
+            "SERVICE-USER-7f3a",
+            "--token-stdin",
+        ],
+        &[],
+        &format!("  {TOKEN}\n"),
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    out.assert_no_leak();
+}
+
+#[test]
+fn a_token_file_readable_by_others_gets_a_warning() {
+    let fake = FakeHiBob::start(granted(3));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("token");
+    std::fs::write(&path, TOKEN).expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let base = fake.base_url();
+    let out = run(
+        &[
+            "check",
+            "--profile",
+            "activtrak",
+            "--base-url",
+            &base,
+            "--service-user-id",
+            "SERVICE-USER-7f3a",
+            "--token-file",
+            path.to_str().expect("path"),
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    if cfg!(unix) {
+        assert!(
+            out.stderr.contains("can be read by group or others"),
+            "{}",
+            out.stderr
+        );
+    }
+    out.assert_no_leak();
+}
+
+#[test]
+fn color_follows_the_flags() {
+    let fake = FakeHiBob::start(granted(3));
+    let plain = check(&fake, &["--profile", "activtrak"]);
+    assert!(
+        !plain.stdout.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
+    let always = check(&fake, &["--profile", "activtrak", "--color", "always"]);
+    assert!(always.stdout.contains('\u{1b}'));
+    let json = check(
+        &fake,
+        &[
+            "--profile",
+            "activtrak",
+            "--color",
+            "always",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(!json.stdout.contains('\u{1b}'), "JSON is never coloured");
+    let base = fake.base_url();
+    let mut env = credentials();
+    env.push(("NO_COLOR", "1"));
+    let no_color = run(
+        &[
+            "check",
+            "--profile",
+            "activtrak",
+            "--base-url",
+            &base,
+            "--color",
+            "auto",
+        ],
+        &env,
+        "",
+    );
+    assert!(!no_color.stdout.contains('\u{1b}'));
+}

@@ -1,0 +1,414 @@
+//! A fake HiBob on 127.0.0.1 that behaves as ../shared/hibob-api.md describes: Basic auth,
+//! field metadata that needs no permission, a people search that silently leaves out
+//! unreadable categories and unknown fields, "Everyone" meaning active employees only,
+//! slash keys only for non-null values, and an HTML login page for unknown paths.
+//! Every employee value is a sentinel string, so tests can prove none leaks.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+
+use super::http::{Reply, Request, Server};
+
+pub const SERVICE_USER_ID: &str = "SERVICE-USER-7f3a";
+pub const TOKEN: &str = "TOKEN-SENTINEL-d41d8cd98f00b204";
+/// Every employee value starts with this.
+pub const SENTINEL: &str = "SENTINEL";
+/// Employee IDs: numeric strings longer than 2^53, as HiBob's are.
+pub const ID_PREFIX: &str = "91827364550918";
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub id: String,
+    pub category_id: String,
+    pub category_name: String,
+    pub json_path: String,
+}
+
+fn field(id: &str, category_id: &str, category_name: &str, json_path: &str) -> FieldDef {
+    FieldDef {
+        id: id.into(),
+        category_id: category_id.into(),
+        category_name: category_name.into(),
+        json_path: json_path.into(),
+    }
+}
+
+/// HiBob's out-of-the-box fields and categories (../shared/hibob-api.md).
+pub fn default_fields() -> Vec<FieldDef> {
+    let mut f = Vec::new();
+    for (id, path) in [
+        ("root.id", "id"),
+        ("root.firstName", "firstName"),
+        ("root.surname", "surname"),
+        ("root.displayName", "displayName"),
+        ("root.fullName", "fullName"),
+        ("root.email", "email"),
+    ] {
+        f.push(field(id, "root", "Basic info", path));
+    }
+    for id in [
+        "work.title",
+        "work.department",
+        "work.site",
+        "work.startDate",
+        "work.employeeIdInCompany",
+        "work.reportsTo",
+        "work.manager",
+    ] {
+        f.push(field(id, "work", "Work", id));
+    }
+    for id in [
+        "work.workPhone",
+        "work.workMobile",
+        "personal.communication.slackUsername",
+    ] {
+        f.push(field(id, "workContact", "Work contact details", id));
+    }
+    for id in [
+        "payroll.employment.contract",
+        "payroll.employment.type",
+        "payroll.employment.fte",
+        "payroll.employment.weeklyHours",
+    ] {
+        f.push(field(id, "employment", "Employment", id));
+    }
+    for id in [
+        "internal.lifecycleStatus",
+        "internal.status",
+        "internal.terminationDate",
+        "employee.lastDayOfWork",
+    ] {
+        f.push(field(id, "lifecycle", "Lifecycle", id));
+    }
+    for id in ["about.about", "about.hobbies"] {
+        f.push(field(id, "about", "About", id));
+    }
+    for id in ["home.privateEmail", "home.mobilePhone"] {
+        f.push(field(id, "personalContact", "Personal contact details", id));
+    }
+    for id in ["personal.birthDate", "personal.nationality"] {
+        f.push(field(id, "personal", "Personal", id));
+    }
+    f
+}
+
+#[derive(Debug, Clone)]
+pub struct Employee {
+    pub id: String,
+    /// Machine value of internal.lifecycleStatus.
+    pub lifecycle: String,
+    pub active: bool,
+    /// Values by field ID; a field not here is null.
+    pub values: BTreeMap<String, Value>,
+}
+
+/// Whose data the permission group selects.
+#[derive(Debug, Clone)]
+pub enum Audience {
+    /// HiBob's "Everyone": active employees only.
+    Everyone,
+    /// Select people by condition on lifecycle status (machine values).
+    Statuses(BTreeSet<String>),
+}
+
+/// How an endpoint answers instead of normally.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    None,
+    Status(u16, &'static str),
+    Html,
+    Truncated,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub fields: Vec<FieldDef>,
+    pub employees: Vec<Employee>,
+    /// Category IDs the group may view.
+    pub readable: BTreeSet<String>,
+    pub audience: Audience,
+    /// Category ID -> employee indices for whom that category is hidden.
+    pub hidden_for: BTreeMap<String, BTreeSet<usize>>,
+    /// Answer the metadata as `{"fields": [...]}` instead of a bare array.
+    pub metadata_as_object: bool,
+    pub metadata_fault: Fault,
+    pub search_fault: Fault,
+}
+
+pub fn all_categories(fields: &[FieldDef]) -> BTreeSet<String> {
+    fields.iter().map(|f| f.category_id.clone()).collect()
+}
+
+/// A tenant of `n` employees with every field filled with sentinels, all categories readable,
+/// and a condition on every lifecycle status.
+pub fn granted(n: usize) -> Config {
+    let fields = default_fields();
+    let statuses = [
+        "employed",
+        "hired",
+        "terminated",
+        "leave",
+        "parental leave",
+        "garden leave",
+    ];
+    let employees = (0..n)
+        .map(|i| {
+            let lifecycle = statuses[i % statuses.len()].to_string();
+            let active = !matches!(lifecycle.as_str(), "hired" | "terminated");
+            let id = format!("{ID_PREFIX}{i:05}");
+            let mut values = BTreeMap::new();
+            for f in &fields {
+                let v = match f.id.as_str() {
+                    "root.id" => json!(id),
+                    "internal.lifecycleStatus" => json!(lifecycle),
+                    "internal.status" => json!(if active { "Active" } else { "Inactive" }),
+                    _ => json!(format!("{SENTINEL}-{}-{i}", f.id)),
+                };
+                values.insert(f.id.clone(), v);
+            }
+            Employee {
+                id,
+                lifecycle,
+                active,
+                values,
+            }
+        })
+        .collect();
+    Config {
+        readable: all_categories(&fields),
+        fields,
+        employees,
+        audience: Audience::Statuses(statuses.iter().map(|s| s.to_string()).collect()),
+        hidden_for: BTreeMap::new(),
+        metadata_as_object: false,
+        metadata_fault: Fault::None,
+        search_fault: Fault::None,
+    }
+}
+
+impl Config {
+    pub fn without(mut self, category_id: &str) -> Self {
+        self.readable.remove(category_id);
+        self
+    }
+
+    /// Moves a field into another category (the admin's doing), keeping its ID and path.
+    pub fn move_field(mut self, id: &str, category_id: &str, category_name: &str) -> Self {
+        for f in &mut self.fields {
+            if f.id == id {
+                f.category_id = category_id.into();
+                f.category_name = category_name.into();
+            }
+        }
+        self
+    }
+
+    pub fn empty_field(mut self, id: &str) -> Self {
+        for e in &mut self.employees {
+            e.values.insert(id.into(), Value::Null);
+        }
+        self
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<Value>,
+    pub authorization: Option<String>,
+    pub accept: Option<String>,
+    pub content_type: Option<String>,
+}
+
+pub struct FakeHiBob {
+    server: Server,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl FakeHiBob {
+    pub fn start(config: Config) -> Self {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let seen2 = seen.clone();
+        let config = Arc::new(config);
+        let server = Server::start(Arc::new(move |req: &Request| {
+            seen2.lock().expect("lock").push(Seen {
+                method: req.method.clone(),
+                path: req.path.clone(),
+                query: req.query.clone(),
+                body: serde_json::from_slice(&req.body).ok(),
+                authorization: req.header("authorization").map(str::to_string),
+                accept: req.header("accept").map(str::to_string),
+                content_type: req.header("content-type").map(str::to_string),
+            });
+            answer(&config, req)
+        }));
+        FakeHiBob { server, seen }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}/v1", self.server.addr.port())
+    }
+
+    pub fn requests(&self) -> Vec<Seen> {
+        self.seen.lock().expect("lock").clone()
+    }
+}
+
+pub fn expected_authorization() -> String {
+    let pair = format!("{SERVICE_USER_ID}:{TOKEN}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
+}
+
+const LOGIN_PAGE: &str = "<!doctype html><html><head><title>Sign in | bob</title></head><body>SENTINEL login</body></html>";
+
+fn fault_reply(fault: &Fault, normal: impl FnOnce() -> Reply) -> Reply {
+    match fault {
+        Fault::None => normal(),
+        Fault::Status(status, body) => Reply::json(*status, body.as_bytes().to_vec()),
+        Fault::Html => Reply::Full {
+            status: 200,
+            content_type: Some("text/html; charset=utf-8"),
+            headers: Vec::new(),
+            body: LOGIN_PAGE.as_bytes().to_vec(),
+        },
+        Fault::Truncated => {
+            let Reply::Full { body, .. } = normal() else {
+                return Reply::empty(500);
+            };
+            let cut = &body[..body.len() / 2];
+            Reply::json(200, cut.to_vec())
+        }
+    }
+}
+
+fn answer(config: &Config, req: &Request) -> Reply {
+    let Some(path) = req.path.strip_prefix("/v1") else {
+        return fault_reply(&Fault::Html, || Reply::empty(200));
+    };
+    if req.header("authorization") != Some(expected_authorization().as_str()) {
+        return Reply::empty(401);
+    }
+    match (req.method.as_str(), path) {
+        ("GET", "/company/people/fields") => {
+            fault_reply(&config.metadata_fault, || metadata(config))
+        }
+        ("POST", "/people/search") => fault_reply(&config.search_fault, || search(config, req)),
+        _ => fault_reply(&Fault::Html, || Reply::empty(200)),
+    }
+}
+
+fn metadata(config: &Config) -> Reply {
+    let list: Vec<Value> = config
+        .fields
+        .iter()
+        .map(|f| {
+            json!({
+                "id": f.id, "category": f.category_id, "categoryId": f.category_id,
+                "categoryDisplayName": f.category_name, "name": f.id, "description": null,
+                "jsonPath": f.json_path, "type": "text", "typeData": {}, "historical": false
+            })
+        })
+        .collect();
+    let body = if config.metadata_as_object {
+        json!({ "fields": list })
+    } else {
+        Value::Array(list)
+    };
+    Reply::json(200, body.to_string())
+}
+
+fn visible(config: &Config, e: &Employee, show_inactive: bool) -> bool {
+    if !show_inactive && !e.active {
+        return false;
+    }
+    match &config.audience {
+        Audience::Everyone => e.active,
+        Audience::Statuses(s) => s.contains(&e.lifecycle),
+    }
+}
+
+fn insert_path(map: &mut Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        None => {
+            map.insert(path.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let entry = map
+                .entry(head.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(inner) = entry {
+                insert_path(inner, rest, value);
+            }
+        }
+    }
+}
+
+fn search(config: &Config, req: &Request) -> Reply {
+    let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
+        return Reply::json(400, r#"{"error":"bad request"}"#);
+    };
+    if let Some(filters) = body.get("filters")
+        && filters
+            .as_array()
+            .is_none_or(|a| a.is_empty() || a.len() > 1)
+    {
+        return Reply::json(400, r#"{"key":"filters","error":"invalid filters"}"#);
+    }
+    let fields: Vec<&str> = body
+        .get("fields")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if fields.len() > 400 {
+        return Reply::json(400, r#"{"error":"too many fields"}"#);
+    }
+    let show_inactive = body
+        .get("showInactive")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let human = body.get("humanReadable").and_then(Value::as_str) == Some("APPEND");
+    let mut employees = Vec::new();
+    for (i, e) in config.employees.iter().enumerate() {
+        if !visible(config, e, show_inactive) {
+            continue;
+        }
+        let mut record = Map::new();
+        let mut readable_text = Map::new();
+        record.insert("id".into(), json!(e.id));
+        for id in &fields {
+            let Some(def) = config.fields.iter().find(|f| f.id == *id) else {
+                continue;
+            };
+            if !config.readable.contains(&def.category_id)
+                || config
+                    .hidden_for
+                    .get(&def.category_id)
+                    .is_some_and(|h| h.contains(&i))
+            {
+                continue;
+            }
+            let value = e.values.get(*id).cloned().unwrap_or(Value::Null);
+            if !value.is_null() {
+                record.insert(
+                    format!("/{}", id.replace('.', "/")),
+                    json!({ "value": value }),
+                );
+                insert_path(&mut readable_text, &def.json_path, value.clone());
+            }
+            insert_path(&mut record, &def.json_path, value);
+        }
+        if human {
+            record.insert("humanReadable".into(), Value::Object(readable_text));
+        }
+        employees.push(Value::Object(record));
+    }
+    Reply::json(200, json!({ "employees": employees }).to_string())
+}

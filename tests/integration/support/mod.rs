@@ -1,0 +1,103 @@
+//! Shared helpers: the fake HiBob, running the binary, snapshots.
+#![allow(dead_code)] // a shared helper: not every scenario uses every knob
+
+pub mod fake_hibob;
+pub mod http;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+pub use fake_hibob::{FakeHiBob, SENTINEL, SERVICE_USER_ID, TOKEN};
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// Asserts that no employee value, employee ID or token is in stdout or stderr.
+    pub fn assert_no_leak(&self) {
+        for (name, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            for needle in [SENTINEL, fake_hibob::ID_PREFIX, TOKEN] {
+                assert!(
+                    !text.contains(needle),
+                    "{name} contains `{needle}`:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+/// Runs the binary with a clean environment plus `env`, feeding `stdin`.
+pub fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hibob-audit"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn hibob-audit");
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    let out = child.wait_with_output().expect("wait for hibob-audit");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn credentials() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("HIBOB_SERVICE_USER_ID", SERVICE_USER_ID),
+        ("HIBOB_SERVICE_USER_TOKEN", TOKEN),
+    ]
+}
+
+/// `check` against the fake with environment credentials.
+pub fn check(fake: &FakeHiBob, extra: &[&str]) -> Run {
+    let base = fake.base_url();
+    let mut args = vec!["check", "--base-url", base.as_str()];
+    args.extend_from_slice(extra);
+    let run = run(&args, &credentials(), "");
+    run.assert_no_leak();
+    run
+}
+
+/// Output made stable for snapshots: the fake's port and the tool's version replaced.
+pub fn stable(fake: &FakeHiBob, text: &str) -> String {
+    text.replace(&fake.base_url(), "http://127.0.0.1:[PORT]/v1")
+        .replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+}
+
+pub fn snapshot_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+/// Snapshots table and JSON output of one scenario.
+pub fn snapshot_both(name: &str, fake: &FakeHiBob, extra: &[&str]) -> (Run, Run) {
+    let mut table_args = extra.to_vec();
+    table_args.extend_from_slice(&["--format", "table"]);
+    let table = check(fake, &table_args);
+    let mut json_args = extra.to_vec();
+    json_args.extend_from_slice(&["--format", "json"]);
+    let json = check(fake, &json_args);
+    assert_eq!(table.code, json.code, "table and JSON exit codes differ");
+    snapshot_settings().bind(|| {
+        insta::assert_snapshot!(format!("{name}.table"), stable(fake, &table.stdout));
+        insta::assert_snapshot!(format!("{name}.json"), stable(fake, &json.stdout));
+    });
+    (table, json)
+}
