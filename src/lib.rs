@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod client;
 pub mod credentials;
+pub mod date;
 pub mod demo;
 pub mod evaluate;
 pub mod exit;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use hibob_audit::cli::{self, Cli, Io};
+use hibob_audit::date::Date;
 use hibob_audit::exit::Exit;
 
 fn main() -> ExitCode {
@@ -37,6 +38,11 @@ fn main() -> ExitCode {
         } else {
             None
         },
+        today: Date::from_unix_seconds(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+        ),
     };
     match cli::run(cli, &mut io) {
         Ok(exit) => ExitCode::from(exit.code()),

@@ -37,12 +37,30 @@ pub struct FieldCounts {
     pub empty: u64,
 }
 
+/// Visible employees with one lifecycle status, as HiBob gave it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LifecycleCount {
+    /// The machine value of `internal.lifecycleStatus` (`employed`, `garden leave`, ...).
+    pub value: Option<String>,
+    /// Its human-readable label (`humanReadable` copy), when HiBob appended one.
+    pub label: Option<String>,
+    pub employees: u64,
+}
+
 /// `POST /people/search`, reduced to counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeopleCounts {
     pub employees: u64,
-    /// By field ID, for the fields the rules need that the metadata knows.
+    /// By field ID: the rules' fields, and `root.id`, `internal.lifecycleStatus` and
+    /// `internal.status` when requested, as far as the metadata knows them.
     pub fields: BTreeMap<String, FieldCounts>,
+    /// Employees per lifecycle status (only employees whose status was readable).
+    pub lifecycle: Vec<LifecycleCount>,
+    /// Employees per `internal.status` value (`Active`, `Inactive`).
+    pub statuses: BTreeMap<String, u64>,
+    /// One visible employee's ID (an active one when known), for per-employee probes.
+    /// Used only to build a request; never rendered.
+    pub sample_employee: Option<String>,
 }
 
 /// HiBob refused a call (401 or 403).
@@ -85,9 +103,73 @@ pub struct Observed<T> {
     pub outcome: CallOutcome<T>,
 }
 
+/// A probe that ran, or why it could not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeRun<T> {
+    Ran(Observed<T>),
+    /// The probe could not run (no visible employee, no known policy type, ...).
+    NotRun(String),
+}
+
+/// The time-off probes, one call each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TimeoffProbe {
+    /// `GET /timeoff/policy-types`.
+    PolicyTypes,
+    /// `GET /timeoff/whosout?from=&to=`.
+    WhosOut,
+    /// The same with `includePrivate=true`.
+    WhosOutPrivate,
+    /// The same with `includePending=true`.
+    WhosOutPending,
+    /// `GET /timeoff/outtoday`.
+    OutToday,
+    /// `GET /timeoff/requests/changes?since=`.
+    RequestChanges,
+    /// `GET /timeoff/employees/{id}/balance?policyType=&date=`.
+    Balance,
+}
+
+/// A time-off answer, reduced to what the audit needs. Names of policy types are company
+/// settings, not employee data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeoffAnswer {
+    /// 200 with an empty body, or without the list the endpoint documents.
+    Empty,
+    /// Who's out / out today: how many absences, and their policy type names.
+    Outs {
+        count: u64,
+        policy_types: Vec<String>,
+    },
+    /// Request changes: how many.
+    Changes {
+        count: u64,
+    },
+    PolicyTypes(Vec<String>),
+    /// A balance came back.
+    Balance,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoffObservation {
+    pub probe: TimeoffProbe,
+    pub run: ProbeRun<TimeoffAnswer>,
+}
+
 /// Everything the probes saw. `None` means the call was not made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observations {
     pub metadata: Observed<FieldCatalog>,
     pub people: Option<Observed<PeopleCounts>>,
+    /// In plan order; empty when the rules need no time off or the metadata call failed.
+    pub timeoff: Vec<TimeoffObservation>,
+}
+
+impl Observations {
+    pub fn timeoff(&self, probe: TimeoffProbe) -> Option<&ProbeRun<TimeoffAnswer>> {
+        self.timeoff
+            .iter()
+            .find(|t| t.probe == probe)
+            .map(|t| &t.run)
+    }
 }

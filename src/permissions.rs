@@ -18,3 +18,56 @@ pub fn category_fix(category: &str) -> String {
 /// Where the group's people condition is set.
 pub const ACCESS_RIGHTS: &str =
     "People's data > Access rights (\"Whose data can members access?\")";
+
+/// A time-off permission: where it sits, and the checkbox's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeoffPermission {
+    /// The tab and section, e.g. "People's data > Time off > Balance".
+    pub section: &'static str,
+    /// The checkbox, in HiBob's words.
+    pub checkbox: &'static str,
+}
+
+impl TimeoffPermission {
+    /// "Section > \"Checkbox\"".
+    pub fn path(self) -> String {
+        format!("{} > \"{}\"", self.section, self.checkbox)
+    }
+
+    pub fn fix(self) -> String {
+        format!(
+            "In HiBob, open {GROUP_PATH} > {}, tick \"{}\"; then Save.",
+            self.section, self.checkbox
+        )
+    }
+}
+
+pub const WHOS_OUT: TimeoffPermission = TimeoffPermission {
+    section: "People's data > Time off > See who's out today",
+    checkbox: "See who's out",
+};
+
+pub const PRIVATE_POLICY: TimeoffPermission = TimeoffPermission {
+    section: "People's data > Time off > See who's out today",
+    checkbox: "See who's out because of private policy",
+};
+
+pub const PENDING_REQUESTS: TimeoffPermission = TimeoffPermission {
+    section: "People's data > Time off > Requests",
+    checkbox: "Create, edit and cancel people's requests that haven't been approved yet",
+};
+
+pub const BALANCE: TimeoffPermission = TimeoffPermission {
+    section: "People's data > Time off > Balance",
+    checkbox: "See selected people's time off and sick leave balances",
+};
+
+pub const TIMEOFF_SETTINGS: TimeoffPermission = TimeoffPermission {
+    section: "Features > Time off > Settings",
+    checkbox: "Manage company's time off settings",
+};
+
+/// Where a lifecycle status is added to the group's people condition.
+pub fn lifecycle_condition(status: &str) -> String {
+    format!("{ACCESS_RIGHTS} > Select people by condition > Lifecycle status > {status}")
+}

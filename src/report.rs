@@ -1,5 +1,7 @@
 //! The audit's result: checks, findings and the outcome. Pure data, rendered elsewhere.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// How serious a finding is, and what it does to the exit code.
@@ -36,12 +38,16 @@ pub enum Code {
     FieldEmpty,
     FieldUnknown,
     FieldInOtherCategory,
+    LifecycleStatusNotVisible,
+    LifecycleUnverifiable,
+    TimeoffPermissionMissing,
+    FeaturePermissionMissing,
     RequestFailed,
     UnexpectedResponse,
 }
 
 impl Code {
-    pub const ALL: [Code; 10] = [
+    pub const ALL: [Code; 14] = [
         Code::CredentialsRejected,
         Code::EndpointForbidden,
         Code::NoEmployeesVisible,
@@ -50,6 +56,10 @@ impl Code {
         Code::FieldEmpty,
         Code::FieldUnknown,
         Code::FieldInOtherCategory,
+        Code::LifecycleStatusNotVisible,
+        Code::LifecycleUnverifiable,
+        Code::TimeoffPermissionMissing,
+        Code::FeaturePermissionMissing,
         Code::RequestFailed,
         Code::UnexpectedResponse,
     ];
@@ -64,6 +74,10 @@ impl Code {
             Code::FieldEmpty => "field-empty",
             Code::FieldUnknown => "field-unknown",
             Code::FieldInOtherCategory => "field-in-other-category",
+            Code::LifecycleStatusNotVisible => "lifecycle-status-not-visible",
+            Code::LifecycleUnverifiable => "lifecycle-unverifiable",
+            Code::TimeoffPermissionMissing => "timeoff-permission-missing",
+            Code::FeaturePermissionMissing => "feature-permission-missing",
             Code::RequestFailed => "request-failed",
             Code::UnexpectedResponse => "unexpected-response",
         }
@@ -95,6 +109,18 @@ impl Code {
             }
             Code::FieldInOtherCategory => {
                 "A field sits in another category in this tenant than the vendor's guide says: tick the tenant's category."
+            }
+            Code::LifecycleStatusNotVisible => {
+                "No visible employee has a lifecycle status the rules require: the people condition leaves it out, or nobody has it."
+            }
+            Code::LifecycleUnverifiable => {
+                "Lifecycle statuses cannot be read, so the people condition cannot be verified."
+            }
+            Code::TimeoffPermissionMissing => {
+                "HiBob refused a time-off endpoint the integration reads: a Time off permission is missing."
+            }
+            Code::FeaturePermissionMissing => {
+                "HiBob refused an endpoint that needs a Features permission (Time off > Settings)."
             }
             Code::RequestFailed => {
                 "A call could not be completed (connection, TLS, timeout): the audit is incomplete."
@@ -134,6 +160,9 @@ pub struct Evidence {
     pub fields: Vec<FieldEvidence>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
+    /// Visible employees per lifecycle status label.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub lifecycle_statuses: BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

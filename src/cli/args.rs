@@ -98,6 +98,10 @@ pub struct CheckArgs {
     /// Write each call (method, path, status, milliseconds) to stderr.
     #[arg(long, short, help_heading = "Output")]
     pub verbose: bool,
+
+    /// Print the calls the audit would make, and make none (no credentials needed).
+    #[arg(long)]
+    pub plan: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
-use super::{CheckArgs, CliError, Io, audit, load_rules};
+use super::{CheckArgs, CliError, Format, Io, audit, emit, load_rules};
 use crate::client::http::HttpClient;
 use crate::client::url::{BaseUrl, SANDBOX};
 use crate::credentials::{self, TokenSource};
 use crate::exit::Exit;
+use crate::render::plan;
 
 pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
     // Everything the user typed is checked before any traffic.
@@ -17,6 +18,15 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
         &args.base_url
     })
     .map_err(CliError::usage)?;
+    if args.plan {
+        let plan = crate::probes::plan(&rules, io.today);
+        let text = match args.output.format {
+            Format::Json => plan::json(&plan, &rules.name, base.as_str()),
+            Format::Table => plan::text(&plan, &rules.name, base.as_str()),
+        };
+        emit(io, &text)?;
+        return Ok(Exit::Ok);
+    }
     let source = match (&args.token_file, args.token_stdin) {
         (Some(path), _) => TokenSource::File(path.clone()),
         (None, true) => TokenSource::Stdin,

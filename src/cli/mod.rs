@@ -24,6 +24,8 @@ pub struct Io<'a> {
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub stdout_is_terminal: bool,
     pub terminal_width: Option<u16>,
+    /// Today's date (UTC), read from the clock by the binary.
+    pub today: crate::date::Date,
 }
 
 /// A failure before or outside the audit, with the exit code it maps to.
@@ -142,7 +144,7 @@ pub fn audit(
             );
         }
     };
-    let observations = crate::probes::run(api, rules, &mut log);
+    let observations = crate::probes::run(api, rules, io.today, &mut log);
     let report = crate::evaluate::evaluate(rules, &observations);
     let ctx = crate::render::Context {
         profile: rules.name.clone(),

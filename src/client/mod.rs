@@ -28,6 +28,8 @@ impl Method {
 pub struct ApiRequest {
     pub method: Method,
     pub path: String,
+    /// The path as reports show it, with employee IDs as `{id}`; `None` when it is `path`.
+    pub route: Option<String>,
     pub query: Vec<(String, String)>,
     pub body: Option<serde_json::Value>,
 }
@@ -37,6 +39,7 @@ impl ApiRequest {
         ApiRequest {
             method: Method::Get,
             path: path.to_string(),
+            route: None,
             query: Vec::new(),
             body: None,
         }
@@ -46,14 +49,19 @@ impl ApiRequest {
         ApiRequest {
             method: Method::Post,
             path: path.to_string(),
+            route: None,
             query: Vec::new(),
             body: Some(body),
         }
     }
 
-    /// "METHOD /path", as findings name it.
+    /// "METHOD /route", as findings and logs name it: never an employee ID.
     pub fn endpoint(&self) -> String {
-        format!("{} {}", self.method.as_str(), self.path)
+        format!(
+            "{} {}",
+            self.method.as_str(),
+            self.route.as_deref().unwrap_or(&self.path)
+        )
     }
 
     /// Path plus encoded query string.

@@ -1,8 +1,10 @@
 //! `hibob-audit demo`: the same pipeline against an embedded sample tenant. No credentials,
-//! no network. The tenant answers as HiBob does, omissions included: its permission group
-//! grants Basic info, Work, Work contact details and Lifecycle, while an admin has moved the
-//! employee number (`work.employeeIdInCompany`) into a custom category, "Employee
-//! identifiers", that the group does not grant.
+//! no network. The tenant answers as HiBob does, omissions included. Its permission group:
+//! - grants Basic info, Work, Work contact details and Lifecycle, while an admin has moved the
+//!   employee number (`work.employeeIdInCompany`) into a custom category, "Employee
+//!   identifiers", that the group does not grant;
+//! - selects people by a condition without Terminated;
+//! - grants "See who's out" but not balances, nor Features > Time off > Settings.
 
 use std::io::Cursor;
 
@@ -185,12 +187,36 @@ impl HiBobApi for SampleTenant {
     }
 
     fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
+        let forbidden = (403, br#"{"error":"Forbidden"}"#.to_vec());
+        let flag = |name: &str| request.query.iter().any(|(k, v)| k == name && v == "true");
+        let out = |policy: &str| json!({ "employeeId": "3332883884017713205", "policyTypeDisplayName": policy });
         let (status, body) = match (request.method, request.path.as_str()) {
             (Method::Get, "/company/people/fields") => (200, FIELDS.as_bytes().to_vec()),
             (Method::Post, "/people/search") => (
                 200,
                 self.search(request.body.as_ref()).to_string().into_bytes(),
             ),
+            (Method::Get, "/timeoff/policy-types") => forbidden,
+            (Method::Get, "/timeoff/whosout") => {
+                let mut outs = vec![out("Holiday"), out("Sick")];
+                if flag("includePending") {
+                    outs.push(out("Holiday"));
+                }
+                (200, json!({ "outs": outs }).to_string().into_bytes())
+            }
+            (Method::Get, "/timeoff/outtoday") => (
+                200,
+                json!({ "outs": [out("Holiday")] }).to_string().into_bytes(),
+            ),
+            (Method::Get, "/timeoff/requests/changes") => (
+                200,
+                json!({ "changes": [{ "changeType": "Created", "requestId": 1 }] })
+                    .to_string()
+                    .into_bytes(),
+            ),
+            (Method::Get, p) if p.starts_with("/timeoff/employees/") && p.ends_with("/balance") => {
+                forbidden
+            }
             _ => (404, br#"{"error":"not found"}"#.to_vec()),
         };
         Ok(ApiResponse {

@@ -193,7 +193,7 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
 }
 
 /// A call that could not be completed: the audit is incomplete.
-fn failed(endpoint: &str, failure: &Failure, sink: &mut Sink) -> Code {
+pub(super) fn failed(endpoint: &str, failure: &Failure, sink: &mut Sink) -> Code {
     sink.incomplete();
     let (code, fix) = match (failure.kind, failure.status) {
         (FailureKind::Transport, _) => (

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Sink, employees};
+use super::{Sink, employees, unknown_reason};
 use crate::observations::{CallOutcome, FieldCounts, FieldMeta, Observations, PeopleCounts};
 use crate::permissions;
 use crate::report::{Check, CheckStatus, Code, FieldEvidence, Finding, Level};
@@ -72,23 +72,6 @@ fn counts_text(c: &FieldCounts) -> String {
             c.empty
         ),
         Seen::Readable => format!("present for {} of {}", c.present, employees(n)),
-    }
-}
-
-/// Why field access cannot be judged, when the search gave nothing to count.
-fn unknown_reason(obs: &Observations) -> &'static str {
-    match (
-        &obs.metadata.outcome,
-        obs.people.as_ref().map(|p| &p.outcome),
-    ) {
-        (CallOutcome::Answered(_), Some(CallOutcome::Answered(_))) => {
-            "no employee is visible, so field access cannot be seen"
-        }
-        (CallOutcome::Answered(_), Some(CallOutcome::Refused(_))) => {
-            "the people search was refused"
-        }
-        (CallOutcome::Answered(_), _) => "the people search could not be completed",
-        _ => "the field metadata could not be read",
     }
 }
 

@@ -5,8 +5,10 @@
 
 mod access;
 mod fields;
+mod lifecycle;
+mod timeoff;
 
-use crate::observations::Observations;
+use crate::observations::{CallOutcome, Observations};
 use crate::report::{Check, Finding, Report};
 use crate::rules::Rules;
 
@@ -40,6 +42,8 @@ pub fn evaluate(rules: &Rules, observations: &Observations) -> Report {
     };
     let people = access::evaluate(observations, &mut sink);
     fields::evaluate(rules, observations, people.as_ref(), &mut sink);
+    lifecycle::evaluate(rules, observations, people.as_ref(), &mut sink);
+    timeoff::evaluate(rules, observations, &mut sink);
 
     let mut findings = sink.findings;
     findings.sort_by(|a, b| {
@@ -55,6 +59,23 @@ pub fn evaluate(rules: &Rules, observations: &Observations) -> Report {
         findings,
         complete: sink.complete,
         employees_visible: people.map(|p| p.employees),
+    }
+}
+
+/// Why people data cannot be judged, when the search gave nothing to count.
+pub(crate) fn unknown_reason(obs: &Observations) -> &'static str {
+    match (
+        &obs.metadata.outcome,
+        obs.people.as_ref().map(|p| &p.outcome),
+    ) {
+        (CallOutcome::Answered(_), Some(CallOutcome::Answered(_))) => {
+            "no employee is visible, so nothing can be seen"
+        }
+        (CallOutcome::Answered(_), Some(CallOutcome::Refused(_))) => {
+            "the people search was refused"
+        }
+        (CallOutcome::Answered(_), _) => "the people search could not be completed",
+        _ => "the field metadata could not be read, so nothing was probed",
     }
 }
 

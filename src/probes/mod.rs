@@ -6,12 +6,17 @@
 
 pub mod metadata;
 pub mod people;
+pub mod timeoff;
 
 use std::io::{self, Read};
 use std::time::Instant;
 
 use crate::client::{ApiRequest, ApiResponse, HiBobApi};
-use crate::observations::{CallOutcome, Failure, FailureKind, Observations, Observed, Refusal};
+use crate::date::Date;
+use crate::observations::{
+    CallOutcome, Failure, FailureKind, Observations, Observed, PeopleCounts, ProbeRun, Refusal,
+    TimeoffAnswer, TimeoffObservation, TimeoffProbe,
+};
 use crate::rules::Rules;
 
 /// One finished call, for `--verbose`: no token, no value.
@@ -23,25 +28,137 @@ pub struct CallEvent {
     pub bytes: u64,
 }
 
-/// The calls the audit will make, in order, known before the first one.
-pub fn plan(rules: &Rules) -> Vec<ApiRequest> {
-    vec![metadata::request(), people::request(rules)]
+/// One call of the plan, with what it is for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedCall {
+    pub request: ApiRequest,
+    pub purpose: &'static str,
 }
 
-/// Runs the plan against `api`. `log` hears of every finished call.
-pub fn run(api: &dyn HiBobApi, rules: &Rules, log: &mut dyn FnMut(&CallEvent)) -> Observations {
+/// The calls the audit will make, in order, known before the first one. The balance call's
+/// employee and policy type are placeholders until the earlier answers name them.
+pub fn plan(rules: &Rules, today: Date) -> Vec<PlannedCall> {
+    let mut calls = vec![
+        PlannedCall {
+            request: metadata::request(),
+            purpose: "field metadata: proves host and credentials, maps fields to categories",
+        },
+        PlannedCall {
+            request: people::request(rules),
+            purpose: "one people search: which fields and lifecycle statuses come back",
+        },
+    ];
+    for probe in timeoff::planned(rules) {
+        calls.push(PlannedCall {
+            request: timeoff::request(probe, today, None, None),
+            purpose: timeoff::purpose(probe),
+        });
+    }
+    calls
+}
+
+/// Runs the plan against `api`. `today` dates the time-off queries; `log` hears of every
+/// finished call. No call is ever repeated.
+pub fn run(
+    api: &dyn HiBobApi,
+    rules: &Rules,
+    today: Date,
+    log: &mut dyn FnMut(&CallEvent),
+) -> Observations {
     let metadata = perform(api, &metadata::request(), log, metadata::decode);
     // A refused or failed metadata call stops all probing: a 401 there means bad
     // credentials, and HiBob blocks a caller after repeated 401s.
-    let people = match &metadata.outcome {
-        CallOutcome::Answered(catalog) => {
-            let request = people::request(rules);
-            let tracked = people::tracked_fields(rules, catalog);
-            Some(perform(api, &request, log, |r| people::decode(r, &tracked)))
-        }
+    let CallOutcome::Answered(catalog) = &metadata.outcome else {
+        return Observations {
+            metadata,
+            people: None,
+            timeoff: Vec::new(),
+        };
+    };
+    let tracked = people::tracked_fields(rules, catalog);
+    let people = perform(api, &people::request(rules), log, |r| {
+        people::decode(r, &tracked)
+    });
+    let counts = match &people.outcome {
+        CallOutcome::Answered(c) => Some(c),
         _ => None,
     };
-    Observations { metadata, people }
+    let mut timeoff: Vec<TimeoffObservation> = Vec::new();
+    for probe in timeoff::planned(rules) {
+        let base_refused = timeoff.iter().any(|t| {
+            t.probe == TimeoffProbe::WhosOut
+                && matches!(
+                    t.run,
+                    ProbeRun::Ran(Observed {
+                        outcome: CallOutcome::Refused(_),
+                        ..
+                    })
+                )
+        });
+        let run = match probe {
+            TimeoffProbe::Balance => balance(api, rules, today, counts, &timeoff, log),
+            // The same endpoint with a flag, after the plain call was refused, would only be
+            // refused again and prove nothing: never repeat a refused call.
+            TimeoffProbe::WhosOutPrivate | TimeoffProbe::WhosOutPending if base_refused => ProbeRun::NotRun(
+                "the plain who's-out call was refused (\"See who's out\" is missing), so this one was not made".into(),
+            ),
+            _ => ProbeRun::Ran(perform(api, &timeoff::request(probe, today, None, None), log, |r| {
+                timeoff::decode(probe, r)
+            })),
+        };
+        timeoff.push(TimeoffObservation { probe, run });
+    }
+    Observations {
+        metadata,
+        people: Some(people),
+        timeoff,
+    }
+}
+
+/// The balance probe: one visible employee, one policy type named by the policy types
+/// answer, else the rules, else the who's-out answer.
+fn balance(
+    api: &dyn HiBobApi,
+    rules: &Rules,
+    today: Date,
+    people: Option<&PeopleCounts>,
+    earlier: &[TimeoffObservation],
+    log: &mut dyn FnMut(&CallEvent),
+) -> ProbeRun<TimeoffAnswer> {
+    let Some(employee) = people.and_then(|p| p.sample_employee.as_deref()) else {
+        return ProbeRun::NotRun("no visible employee to ask a balance for".into());
+    };
+    let answered = |probe: TimeoffProbe| {
+        earlier.iter().find_map(|t| match &t.run {
+            ProbeRun::Ran(Observed {
+                outcome: CallOutcome::Answered(a),
+                ..
+            }) if t.probe == probe => Some(a),
+            _ => None,
+        })
+    };
+    let from_policy_types = match answered(TimeoffProbe::PolicyTypes) {
+        Some(TimeoffAnswer::PolicyTypes(names)) => names.first().cloned(),
+        _ => None,
+    };
+    let from_rules = rules
+        .timeoff
+        .as_ref()
+        .and_then(|t| t.policy_types.first().cloned());
+    let from_whos_out = match answered(TimeoffProbe::WhosOut) {
+        Some(TimeoffAnswer::Outs { policy_types, .. }) => policy_types.first().cloned(),
+        _ => None,
+    };
+    let Some(policy) = from_policy_types.or(from_rules).or(from_whos_out) else {
+        return ProbeRun::NotRun(
+            "no policy type name is known: the policy types could not be read, the rules name none (timeoff.policy_types), and nobody was out"
+                .into(),
+        );
+    };
+    let request = timeoff::request(TimeoffProbe::Balance, today, Some(employee), Some(&policy));
+    ProbeRun::Ran(perform(api, &request, log, |r| {
+        timeoff::decode(TimeoffProbe::Balance, r)
+    }))
 }
 
 /// Why a body could not be decoded. Never carries a value from the body.

@@ -1,10 +1,12 @@
-//! `POST /people/search`: one call, every visible employee, reduced to per-field counts.
+//! `POST /people/search`: one call, every visible employee, reduced to per-field counts and
+//! lifecycle tallies.
 //!
 //! The answer is decoded as a stream: only the keys at the tracked JSON paths are looked at,
-//! everything else is skipped without building a tree, and no value is kept.
+//! everything else is skipped without building a tree, and no value is kept except the
+//! lifecycle labels and one employee ID for the balance probe.
 //! Key absent = not readable (or unknown field); key present with null = readable, no data.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Read;
 
@@ -13,14 +15,22 @@ use serde_json::json;
 
 use super::DecodeError;
 use crate::client::ApiRequest;
-use crate::observations::{FieldCatalog, FieldCounts, PeopleCounts};
+use crate::observations::{FieldCatalog, FieldCounts, LifecycleCount, PeopleCounts};
 use crate::rules::Rules;
 
 pub const PATH: &str = "/people/search";
+pub const ID: &str = "root.id";
+pub const LIFECYCLE: &str = "internal.lifecycleStatus";
+pub const STATUS: &str = "internal.status";
 
-/// The field IDs the search asks for: `root.id` and every field the rules need, once each.
+/// The field IDs the search asks for: `root.id`, the lifecycle fields when the rules check
+/// lifecycle coverage, and every field the rules need, once each.
 pub fn requested_fields(rules: &Rules) -> Vec<String> {
-    let mut fields = vec!["root.id".to_string()];
+    let mut fields = vec![ID.to_string()];
+    if rules.lifecycle.is_some() {
+        fields.push(LIFECYCLE.to_string());
+        fields.push(STATUS.to_string());
+    }
     for f in &rules.fields {
         if !fields.contains(&f.id) {
             fields.push(f.id.clone());
@@ -48,20 +58,33 @@ pub struct Tracked {
     pub json_path: String,
 }
 
-/// The rules' fields that the metadata knows, with their JSON paths.
+/// Where HiBob puts a field when the metadata does not say: root fields at the top level.
+fn default_json_path(id: &str) -> String {
+    id.strip_prefix("root.").unwrap_or(id).to_string()
+}
+
+/// The requested fields with their JSON paths. Fields the metadata does not know are left
+/// out, except the three the audit itself needs, which fall back to HiBob's usual paths.
 pub fn tracked_fields(rules: &Rules, catalog: &FieldCatalog) -> Vec<Tracked> {
-    let mut out: Vec<Tracked> = Vec::new();
-    for f in &rules.fields {
-        if let Some(meta) = catalog.get(&f.id)
-            && !out.iter().any(|t| t.field_id == f.id)
-        {
-            out.push(Tracked {
-                field_id: f.id.clone(),
-                json_path: meta.json_path.clone(),
-            });
-        }
-    }
-    out
+    requested_fields(rules)
+        .into_iter()
+        .filter_map(|id| {
+            let path = match catalog.get(&id) {
+                Some(meta) => meta.json_path.clone(),
+                None if [ID, LIFECYCLE, STATUS].contains(&id.as_str()) => default_json_path(&id),
+                None => return None,
+            };
+            // Root fields sit at the top level; tolerate a metadata path that says `root.`.
+            let json_path = match path.strip_prefix("root.") {
+                Some(rest) if id.starts_with("root.") => rest.to_string(),
+                _ => path,
+            };
+            Some(Tracked {
+                field_id: id,
+                json_path,
+            })
+        })
+        .collect()
 }
 
 /// Per employee: what was seen for one tracked field.
@@ -69,9 +92,19 @@ const ABSENT: u8 = 0;
 const EMPTY: u8 = 1;
 const VALUE: u8 = 2;
 
+/// What the decoder keeps of a slot's value besides presence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Count,
+    Id,
+    Lifecycle,
+    Status,
+}
+
 /// The tracked JSON paths as a tree of keys; node 0 is the employee record.
 struct Trie {
     nodes: Vec<Node>,
+    roles: Vec<Role>,
     /// Slash keys at the record's top level (`/work/title`), present only for non-null values.
     slash: HashMap<String, usize>,
 }
@@ -86,6 +119,7 @@ impl Trie {
     fn build(tracked: &[Tracked]) -> Self {
         let mut trie = Trie {
             nodes: vec![Node::default()],
+            roles: Vec::new(),
             slash: HashMap::new(),
         };
         for (slot, t) in tracked.iter().enumerate() {
@@ -104,6 +138,12 @@ impl Trie {
             if node != 0 {
                 trie.nodes[node].slots.push(slot);
             }
+            trie.roles.push(match t.field_id.as_str() {
+                ID => Role::Id,
+                LIFECYCLE => Role::Lifecycle,
+                STATUS => Role::Status,
+                _ => Role::Count,
+            });
             trie.slash
                 .insert(format!("/{}", t.field_id.replace('.', "/")), slot);
         }
@@ -114,11 +154,7 @@ impl Trie {
 /// Decodes a search answer into counts for `tracked`.
 pub fn decode(body: &mut dyn Read, tracked: &[Tracked]) -> Result<PeopleCounts, DecodeError> {
     let trie = Trie::build(tracked);
-    let mut tally = Tally {
-        employees: 0,
-        counts: vec![FieldCounts::default(); tracked.len()],
-        seen: vec![ABSENT; tracked.len()],
-    };
+    let mut tally = Tally::new(tracked.len());
     let mut de = serde_json::Deserializer::from_reader(body);
     TopSeed {
         trie: &trie,
@@ -127,14 +163,33 @@ pub fn decode(body: &mut dyn Read, tracked: &[Tracked]) -> Result<PeopleCounts, 
     .deserialize(&mut de)
     .map_err(|e| DecodeError::from_json(&e))?;
     de.end().map_err(|e| DecodeError::from_json(&e))?;
-    Ok(PeopleCounts {
-        employees: tally.employees,
-        fields: tracked
-            .iter()
-            .zip(tally.counts)
-            .map(|(t, c)| (t.field_id.clone(), c))
-            .collect(),
-    })
+    Ok(tally.finish(tracked))
+}
+
+/// Small strings seen many times (lifecycle values), stored once.
+#[derive(Default)]
+struct Interner {
+    strings: Vec<String>,
+}
+
+impl Interner {
+    fn intern(&mut self, s: &str) -> usize {
+        match self.strings.iter().position(|x| x == s) {
+            Some(i) => i,
+            None => {
+                self.strings.push(s.to_string());
+                self.strings.len() - 1
+            }
+        }
+    }
+}
+
+/// The current employee's captured values, as interned indices.
+#[derive(Default, Clone, Copy)]
+struct Captured {
+    lifecycle: Option<usize>,
+    label: Option<usize>,
+    status: Option<usize>,
 }
 
 struct Tally {
@@ -142,12 +197,47 @@ struct Tally {
     counts: Vec<FieldCounts>,
     /// The current employee's state per slot.
     seen: Vec<u8>,
+    current: Captured,
+    current_id: String,
+    interner: Interner,
+    lifecycle: HashMap<(Option<usize>, Option<usize>), u64>,
+    statuses: HashMap<usize, u64>,
+    sample: Option<String>,
+    sample_is_active: bool,
 }
 
 impl Tally {
+    fn new(slots: usize) -> Self {
+        Tally {
+            employees: 0,
+            counts: vec![FieldCounts::default(); slots],
+            seen: vec![ABSENT; slots],
+            current: Captured::default(),
+            current_id: String::new(),
+            interner: Interner::default(),
+            lifecycle: HashMap::new(),
+            statuses: HashMap::new(),
+            sample: None,
+            sample_is_active: false,
+        }
+    }
+
     fn mark(&mut self, slot: usize, state: u8) {
         if let Some(s) = self.seen.get_mut(slot) {
             *s = (*s).max(state);
+        }
+    }
+
+    fn capture(&mut self, role: Role, human: bool, value: &str) {
+        match (role, human) {
+            (Role::Lifecycle, false) => self.current.lifecycle = Some(self.interner.intern(value)),
+            (Role::Lifecycle, true) => self.current.label = Some(self.interner.intern(value)),
+            (Role::Status, false) => self.current.status = Some(self.interner.intern(value)),
+            (Role::Id, false) => {
+                self.current_id.clear();
+                self.current_id.push_str(value);
+            }
+            _ => {}
         }
     }
 
@@ -163,6 +253,53 @@ impl Tally {
                 _ => counts.present += 1,
             }
             *state = ABSENT;
+        }
+        let c = std::mem::take(&mut self.current);
+        if c.lifecycle.is_some() || c.label.is_some() {
+            *self.lifecycle.entry((c.lifecycle, c.label)).or_default() += 1;
+        }
+        if let Some(s) = c.status {
+            *self.statuses.entry(s).or_default() += 1;
+        }
+        let active = c
+            .status
+            .is_some_and(|s| self.interner.strings[s].eq_ignore_ascii_case("active"));
+        if !self.current_id.is_empty()
+            && (self.sample.is_none() || (active && !self.sample_is_active))
+        {
+            self.sample = Some(self.current_id.clone());
+            self.sample_is_active = active;
+        }
+        self.current_id.clear();
+    }
+
+    fn finish(self, tracked: &[Tracked]) -> PeopleCounts {
+        let name = |i: Option<usize>| i.map(|i| self.interner.strings[i].clone());
+        let mut lifecycle: Vec<LifecycleCount> = self
+            .lifecycle
+            .iter()
+            .map(|(&(value, label), &employees)| LifecycleCount {
+                value: name(value),
+                label: name(label),
+                employees,
+            })
+            .collect();
+        lifecycle.sort();
+        let statuses: BTreeMap<String, u64> = self
+            .statuses
+            .iter()
+            .map(|(&s, &n)| (self.interner.strings[s].clone(), n))
+            .collect();
+        PeopleCounts {
+            employees: self.employees,
+            fields: tracked
+                .iter()
+                .zip(self.counts)
+                .map(|(t, c)| (t.field_id.clone(), c))
+                .collect(),
+            lifecycle,
+            statuses,
+            sample_employee: self.sample,
         }
     }
 }
@@ -251,6 +388,7 @@ impl<'de> Visitor<'de> for EmployeesSeed<'_> {
             let seed = NodeSeed {
                 trie: self.trie,
                 node: 0,
+                human: false,
                 tally: &mut *self.tally,
             };
             match seq.next_element_seed(seed)? {
@@ -265,12 +403,14 @@ impl<'de> Visitor<'de> for EmployeesSeed<'_> {
 enum Key {
     Child(usize),
     Slash(usize),
+    HumanReadable,
     Other,
 }
 
 struct KeySeed<'a> {
     trie: &'a Trie,
     node: usize,
+    human: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -289,26 +429,49 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         if let Some(&child) = self.trie.nodes[self.node].children.get(v) {
             return Ok(Key::Child(child));
         }
-        if self.node == 0
-            && let Some(&slot) = self.trie.slash.get(v)
-        {
-            return Ok(Key::Slash(slot));
+        if self.node == 0 && !self.human {
+            if let Some(&slot) = self.trie.slash.get(v) {
+                return Ok(Key::Slash(slot));
+            }
+            if v == "humanReadable" {
+                return Ok(Key::HumanReadable);
+            }
         }
         Ok(Key::Other)
     }
 }
 
-/// A value at a trie node: an employee record (node 0) or a value on a tracked path.
+/// A value at a trie node: an employee record (node 0), a value on a tracked path, or (with
+/// `human`) the same inside the record's `humanReadable` copy, which counts for labels only.
 struct NodeSeed<'a> {
     trie: &'a Trie,
     node: usize,
+    human: bool,
     tally: &'a mut Tally,
 }
 
 impl NodeSeed<'_> {
     fn mark(&mut self, state: u8) {
+        if self.human {
+            return;
+        }
         for &slot in &self.trie.nodes[self.node].slots {
             self.tally.mark(slot, state);
+        }
+    }
+
+    fn capture(&mut self, value: &str) {
+        for &slot in &self.trie.nodes[self.node].slots {
+            self.tally.capture(self.trie.roles[slot], self.human, value);
+        }
+    }
+
+    fn child(&mut self, node: usize, human: bool) -> NodeSeed<'_> {
+        NodeSeed {
+            trie: self.trie,
+            node,
+            human,
+            tally: &mut *self.tally,
         }
     }
 }
@@ -316,7 +479,7 @@ impl NodeSeed<'_> {
 impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        if self.node == 0 {
+        if self.node == 0 && !self.human {
             d.deserialize_map(self)
         } else {
             d.deserialize_any(self)
@@ -336,13 +499,14 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         while let Some(key) = map.next_key_seed(KeySeed {
             trie,
             node: self.node,
+            human: self.human,
         })? {
             match key {
-                Key::Child(child) => map.next_value_seed(NodeSeed {
-                    trie,
-                    node: child,
-                    tally: &mut *self.tally,
-                })?,
+                Key::Child(child) => {
+                    let human = self.human;
+                    map.next_value_seed(self.child(child, human))?;
+                }
+                Key::HumanReadable => map.next_value_seed(self.child(0, true))?,
                 Key::Slash(slot) => {
                     self.tally.mark(slot, VALUE);
                     map.next_value::<IgnoredAny>()?;
@@ -380,6 +544,9 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
 
     fn visit_str<E: de::Error>(mut self, v: &str) -> Result<(), E> {
         self.mark(if v.is_empty() { EMPTY } else { VALUE });
+        if !v.is_empty() {
+            self.capture(v);
+        }
         Ok(())
     }
 
@@ -388,13 +555,15 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         Ok(())
     }
 
-    fn visit_i64<E: de::Error>(mut self, _: i64) -> Result<(), E> {
+    fn visit_i64<E: de::Error>(mut self, v: i64) -> Result<(), E> {
         self.mark(VALUE);
+        self.capture(&v.to_string());
         Ok(())
     }
 
-    fn visit_u64<E: de::Error>(mut self, _: u64) -> Result<(), E> {
+    fn visit_u64<E: de::Error>(mut self, v: u64) -> Result<(), E> {
         self.mark(VALUE);
+        self.capture(&v.to_string());
         Ok(())
     }
 
@@ -490,6 +659,41 @@ mod tests {
         let t = tracked(&[("work.title", "work.title")]);
         let c = decode(&mut body.as_bytes(), &t).unwrap();
         assert_eq!(c.fields["work.title"].absent, 1);
+    }
+
+    #[test]
+    fn lifecycle_values_labels_and_an_active_sample_are_tallied() {
+        let body = r#"{"employees":[
+            {"id":"11","internal":{"lifecycleStatus":"hired","status":"Inactive"},
+             "humanReadable":{"internal":{"lifecycleStatus":"Hired"}}},
+            {"id":"22","internal":{"lifecycleStatus":"employed","status":"Active"},
+             "humanReadable":{"internal":{"lifecycleStatus":"Employed"}}},
+            {"id":"33","internal":{"lifecycleStatus":"employed","status":"Active"}},
+            {"id":"44","work":{}}
+        ]}"#;
+        let t = tracked(&[
+            ("root.id", "id"),
+            ("internal.lifecycleStatus", "internal.lifecycleStatus"),
+            ("internal.status", "internal.status"),
+        ]);
+        let c = decode(&mut body.as_bytes(), &t).unwrap();
+        let seen: Vec<(Option<&str>, Option<&str>, u64)> = c
+            .lifecycle
+            .iter()
+            .map(|l| (l.value.as_deref(), l.label.as_deref(), l.employees))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (Some("employed"), None, 1),
+                (Some("employed"), Some("Employed"), 1),
+                (Some("hired"), Some("Hired"), 1)
+            ]
+        );
+        assert_eq!(c.statuses["Active"], 2);
+        assert_eq!(c.statuses["Inactive"], 1);
+        assert_eq!(c.sample_employee.as_deref(), Some("22"));
+        assert_eq!(c.fields["internal.lifecycleStatus"].absent, 1);
     }
 
     #[test]

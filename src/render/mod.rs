@@ -1,6 +1,7 @@
 //! Renderers: a report in, text out. They never decide anything.
 
 pub mod json;
+pub mod plan;
 pub mod table;
 
 use crate::report::Report;

@@ -66,6 +66,31 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     }
     let _ = writeln!(out, "{table}");
 
+    let unknown: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Unknown)
+        .collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(out, "\nCould not be judged ({}):", unknown.len());
+        // One line per reason, so a stopped audit does not repeat itself.
+        let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+        for c in unknown {
+            match reasons.iter_mut().find(|(r, _)| *r == c.reason) {
+                Some((_, whats)) => whats.push(&c.what),
+                None => reasons.push((&c.reason, vec![&c.what])),
+            }
+        }
+        for (reason, whats) in reasons {
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                terminal(&whats.join("; ")),
+                terminal(reason)
+            );
+        }
+    }
+
     if !report.findings.is_empty() {
         let _ = writeln!(out, "\nFindings ({}):", report.findings.len());
         for f in &report.findings {

@@ -7,4 +7,6 @@ mod categories;
 mod cli_usage;
 mod demo;
 mod docs;
+mod lifecycle;
 mod requests;
+mod timeoff;

@@ -6,20 +6,65 @@ use crate::support::fake_hibob::{expected_authorization, granted};
 use crate::support::{FakeHiBob, TOKEN, check, credentials, run};
 
 #[test]
-fn the_plan_is_one_metadata_call_then_one_search() {
+fn the_calls_follow_the_plan_and_none_is_repeated() {
     let fake = FakeHiBob::start(granted(3));
+    let base = fake.base_url();
+    let plan = run(
+        &[
+            "check",
+            "--profile",
+            "activtrak",
+            "--base-url",
+            &base,
+            "--plan",
+            "--format",
+            "json",
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    assert!(fake.requests().is_empty(), "--plan makes no call");
+    let planned: Vec<(String, String)> = plan.json()["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .map(|c| {
+            (
+                c["method"].as_str().unwrap_or("").to_string(),
+                c["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+
     let out = check(&fake, &["--profile", "activtrak"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
     let seen = fake.requests();
-    let calls: Vec<(String, String)> = seen
+    let made: Vec<(String, String)> = seen
         .iter()
-        .map(|r| (r.method.clone(), r.path.clone()))
+        .map(|r| {
+            let path = r.path.trim_start_matches("/v1").to_string();
+            let path = if path.ends_with("/balance") {
+                "/timeoff/employees/{id}/balance".to_string()
+            } else {
+                path
+            };
+            (r.method.clone(), path)
+        })
         .collect();
+    assert_eq!(made, planned);
     assert_eq!(
-        calls,
+        planned
+            .iter()
+            .map(|(m, p)| format!("{m} {p}"))
+            .collect::<Vec<_>>(),
         [
-            ("GET".to_string(), "/v1/company/people/fields".to_string()),
-            ("POST".to_string(), "/v1/people/search".to_string()),
+            "GET /company/people/fields",
+            "POST /people/search",
+            "GET /timeoff/policy-types",
+            "GET /timeoff/whosout",
+            "GET /timeoff/requests/changes",
+            "GET /timeoff/employees/{id}/balance",
         ]
     );
     for r in &seen {
@@ -28,6 +73,12 @@ fn the_plan_is_one_metadata_call_then_one_search() {
             Some(expected_authorization().as_str())
         );
         assert_eq!(r.accept.as_deref(), Some("application/json"));
+        assert!(
+            r.method == "GET" || r.path == "/v1/people/search",
+            "read-only: {} {}",
+            r.method,
+            r.path
+        );
     }
     assert_eq!(seen[0].content_type, None, "no Content-Type without a body");
     assert_eq!(seen[1].content_type.as_deref(), Some("application/json"));
@@ -35,7 +86,8 @@ fn the_plan_is_one_metadata_call_then_one_search() {
     assert_eq!(
         body,
         json!({
-            "fields": ["root.id", "root.firstName", "root.surname", "work.employeeIdInCompany", "root.email"],
+            "fields": ["root.id", "internal.lifecycleStatus", "internal.status", "root.firstName", "root.surname",
+                       "work.employeeIdInCompany", "root.email"],
             "showInactive": true,
             "humanReadable": "APPEND"
         })
@@ -44,13 +96,37 @@ fn the_plan_is_one_metadata_call_then_one_search() {
 }
 
 #[test]
+fn shipped_profiles_stay_under_ten_calls_and_never_repeat_one() {
+    for profile in ["activtrak", "truto"] {
+        let fake = FakeHiBob::start(granted(6));
+        let out = check(&fake, &["--profile", profile]);
+        assert_eq!(out.code, 0, "{profile}: {}", out.stdout);
+        let seen = fake.requests();
+        assert!(seen.len() < 10, "{profile}: {} calls", seen.len());
+        let mut keys: Vec<String> = seen
+            .iter()
+            .map(|r| format!("{} {} {:?}", r.method, r.path, r.query))
+            .collect();
+        keys.sort();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "{profile}: a call was repeated");
+    }
+}
+
+#[test]
 fn verbose_logs_each_call_without_secrets() {
     let fake = FakeHiBob::start(granted(3));
     let out = check(&fake, &["--profile", "activtrak", "--verbose"]);
     let lines: Vec<&str> = out.stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert_eq!(lines.len(), 6, "{}", out.stderr);
     assert!(lines[0].contains("GET /company/people/fields -> 200 in ") && lines[0].contains(" ms"));
     assert!(lines[1].contains("POST /people/search -> 200 in "));
+    assert!(
+        lines[5].contains("GET /timeoff/employees/{id}/balance -> 200"),
+        "{}",
+        lines[5]
+    );
     assert!(!out.stderr.contains(TOKEN));
 }
 

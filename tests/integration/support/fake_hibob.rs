@@ -103,6 +103,8 @@ pub struct Employee {
     pub active: bool,
     /// Values by field ID; a field not here is null.
     pub values: BTreeMap<String, Value>,
+    /// Human-readable labels by field ID (`humanReadable`), when they differ from the value.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// Whose data the permission group selects.
@@ -123,6 +125,49 @@ pub enum Fault {
     Truncated,
 }
 
+/// A time-off permission of the group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TimeoffPerm {
+    /// "See who's out": whosout, outtoday, requests/changes.
+    WhosOut,
+    /// "See who's out because of private policy": without it, private absences are left out silently.
+    Private,
+    /// "Create, edit and cancel people's requests that haven't been approved yet".
+    Pending,
+    /// "See selected people's time off and sick leave balances".
+    Balance,
+    /// Features > Time off > Settings > "Manage company's time off settings".
+    Settings,
+}
+
+impl TimeoffPerm {
+    pub const ALL: [TimeoffPerm; 5] = [
+        TimeoffPerm::WhosOut,
+        TimeoffPerm::Private,
+        TimeoffPerm::Pending,
+        TimeoffPerm::Balance,
+        TimeoffPerm::Settings,
+    ];
+}
+
+/// How a missing permission is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalStyle {
+    /// 403 with an error body.
+    Forbidden,
+    /// 401 with `{"errorMessage": "No permissions ..."}`, as HiBob does on some endpoints.
+    Unauthorized,
+}
+
+/// One absence in the who's-out window.
+#[derive(Debug, Clone)]
+pub struct Absence {
+    pub employee: usize,
+    pub policy: String,
+    pub private: bool,
+    pub pending: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub fields: Vec<FieldDef>,
@@ -136,6 +181,19 @@ pub struct Config {
     pub metadata_as_object: bool,
     pub metadata_fault: Fault,
     pub search_fault: Fault,
+    pub timeoff: BTreeSet<TimeoffPerm>,
+    pub refusal: RefusalStyle,
+    pub absences: Vec<Absence>,
+    pub policy_types: Vec<String>,
+    /// Answer 200 with an empty body instead of refusing (a [guess] in hibob-api.md).
+    pub empty_200_for_refusals: bool,
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 pub fn all_categories(fields: &[FieldDef]) -> BTreeSet<String> {
@@ -169,11 +227,18 @@ pub fn granted(n: usize) -> Config {
                 };
                 values.insert(f.id.clone(), v);
             }
+            let labels = [(
+                "internal.lifecycleStatus".to_string(),
+                capitalize(&lifecycle),
+            )]
+            .into_iter()
+            .collect();
             Employee {
                 id,
                 lifecycle,
                 active,
                 values,
+                labels,
             }
         })
         .collect();
@@ -186,6 +251,36 @@ pub fn granted(n: usize) -> Config {
         metadata_as_object: false,
         metadata_fault: Fault::None,
         search_fault: Fault::None,
+        timeoff: TimeoffPerm::ALL.into_iter().collect(),
+        refusal: RefusalStyle::Forbidden,
+        absences: vec![
+            Absence {
+                employee: 0,
+                policy: "Holiday".into(),
+                private: false,
+                pending: false,
+            },
+            Absence {
+                employee: 3,
+                policy: "Sick".into(),
+                private: false,
+                pending: false,
+            },
+            Absence {
+                employee: 6 % n.max(1),
+                policy: "Medical".into(),
+                private: true,
+                pending: false,
+            },
+            Absence {
+                employee: 0,
+                policy: "Holiday".into(),
+                private: false,
+                pending: true,
+            },
+        ],
+        policy_types: vec!["Holiday".into(), "Sick".into(), "Medical".into()],
+        empty_200_for_refusals: false,
     }
 }
 
@@ -203,6 +298,16 @@ impl Config {
                 f.category_name = category_name.into();
             }
         }
+        self
+    }
+
+    pub fn without_timeoff(mut self, perm: TimeoffPerm) -> Self {
+        self.timeoff.remove(&perm);
+        self
+    }
+
+    pub fn with_audience(mut self, audience: Audience) -> Self {
+        self.audience = audience;
         self
     }
 
@@ -301,8 +406,128 @@ fn answer(config: &Config, req: &Request) -> Reply {
             fault_reply(&config.metadata_fault, || metadata(config))
         }
         ("POST", "/people/search") => fault_reply(&config.search_fault, || search(config, req)),
+        ("GET", "/timeoff/policy-types") => guarded(config, TimeoffPerm::Settings, || {
+            Reply::json(
+                200,
+                json!({ "policyTypes": config.policy_types }).to_string(),
+            )
+        }),
+        ("GET", "/timeoff/whosout") => {
+            guarded(config, TimeoffPerm::WhosOut, || whos_out(config, req, true))
+        }
+        ("GET", "/timeoff/outtoday") => guarded(config, TimeoffPerm::WhosOut, || {
+            whos_out(config, req, false)
+        }),
+        ("GET", "/timeoff/requests/changes") => {
+            guarded(config, TimeoffPerm::WhosOut, || changes(config, req))
+        }
+        ("GET", p) if p.starts_with("/timeoff/employees/") && p.ends_with("/balance") => {
+            guarded(config, TimeoffPerm::Balance, || balance(config, req, p))
+        }
         _ => fault_reply(&Fault::Html, || Reply::empty(200)),
     }
+}
+
+fn refuse(config: &Config) -> Reply {
+    if config.empty_200_for_refusals {
+        return Reply::json(200, Vec::new());
+    }
+    match config.refusal {
+        RefusalStyle::Forbidden => Reply::json(403, r#"{"key":"forbidden","error":"Forbidden"}"#),
+        RefusalStyle::Unauthorized => Reply::json(
+            401,
+            r#"{"errorMessage":"No permissions to access this resource"}"#,
+        ),
+    }
+}
+
+fn guarded(config: &Config, perm: TimeoffPerm, answer: impl FnOnce() -> Reply) -> Reply {
+    if config.timeoff.contains(&perm) {
+        answer()
+    } else {
+        refuse(config)
+    }
+}
+
+fn query<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn is_date(s: &str) -> bool {
+    s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-'
+}
+
+/// Who's out (with `from`/`to`) or out today. Only active employees the group can see;
+/// private absences only with the permission and the flag; pending only with the flag.
+fn whos_out(config: &Config, req: &Request, window: bool) -> Reply {
+    if window && !(query(req, "from").is_some_and(is_date) && query(req, "to").is_some_and(is_date))
+    {
+        return Reply::json(400, r#"{"error":"from and to are required"}"#);
+    }
+    let include_private = query(req, "includePrivate") == Some("true");
+    let include_pending = query(req, "includePending") == Some("true");
+    if include_pending && !config.timeoff.contains(&TimeoffPerm::Pending) {
+        return refuse(config);
+    }
+    let outs: Vec<Value> = config
+        .absences
+        .iter()
+        .filter(|a| !a.private || (include_private && config.timeoff.contains(&TimeoffPerm::Private)))
+        .filter(|a| !a.pending || include_pending)
+        .filter_map(|a| {
+            let e = config.employees.get(a.employee)?;
+            if !e.active || !visible(config, e, true) {
+                return None;
+            }
+            Some(json!({
+                "employeeId": e.id, "employeeDisplayName": format!("{SENTINEL}-name-{}", a.employee),
+                "policyTypeDisplayName": a.policy, "type": "days",
+                "startDate": "2026-11-27", "startPortion": "all_day", "endDate": "2026-11-29",
+                "endPortion": "all_day", "status": if a.pending { "pending" } else { "approved" },
+                "visibility": if a.private { "private" } else { "public" }
+            }))
+        })
+        .collect();
+    Reply::json(200, json!({ "outs": outs }).to_string())
+}
+
+fn changes(config: &Config, req: &Request) -> Reply {
+    if !query(req, "since").is_some_and(|s| s.len() >= 10 && is_date(&s[..10])) {
+        return Reply::json(400, r#"{"error":"since is required"}"#);
+    }
+    let changes: Vec<Value> = config
+        .absences
+        .iter()
+        .filter(|a| !a.private && !a.pending)
+        .filter_map(|a| config.employees.get(a.employee))
+        .map(|e| json!({ "changeType": "Created", "requestId": 77, "employeeId": e.id,
+                          "employeeDisplayName": format!("{SENTINEL}-name"), "policyTypeDisplayName": "Holiday" }))
+        .collect();
+    Reply::json(200, json!({ "changes": changes }).to_string())
+}
+
+fn balance(config: &Config, req: &Request, path: &str) -> Reply {
+    let id = path
+        .trim_start_matches("/timeoff/employees/")
+        .trim_end_matches("/balance");
+    let (Some(policy), Some(date)) = (query(req, "policyType"), query(req, "date")) else {
+        return Reply::json(400, r#"{"error":"policyType and date are required"}"#);
+    };
+    if !is_date(date) || !config.policy_types.iter().any(|p| p == policy) {
+        return Reply::json(400, r#"{"error":"bad policy type"}"#);
+    }
+    let Some(e) = config.employees.iter().find(|e| e.id == id) else {
+        return Reply::json(404, r#"{"error":"employee not found"}"#);
+    };
+    Reply::json(
+        200,
+        json!({ "employeeId": e.id, "policy": format!("{SENTINEL}-policy"), "totalBalanceAsOfDate": 12.5,
+                "annualAllowance": 25, "totalTaken": 12.5 })
+        .to_string(),
+    )
 }
 
 fn metadata(config: &Config) -> Reply {
@@ -401,7 +626,8 @@ fn search(config: &Config, req: &Request) -> Reply {
                     format!("/{}", id.replace('.', "/")),
                     json!({ "value": value }),
                 );
-                insert_path(&mut readable_text, &def.json_path, value.clone());
+                let label = e.labels.get(*id).map_or(value.clone(), |l| json!(l));
+                insert_path(&mut readable_text, &def.json_path, label);
             }
             insert_path(&mut record, &def.json_path, value);
         }
