@@ -88,9 +88,13 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Target")]
     pub sandbox: bool,
 
-    /// Seconds to wait for each request.
+    /// Seconds to wait for each request, its body included.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), help_heading = "Target")]
     pub timeout: u64,
+
+    /// Seconds for the whole audit, retries and waits included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86400), help_heading = "Target")]
+    pub deadline: u64,
 
     #[command(flatten)]
     pub output: OutputArgs,

@@ -7,6 +7,7 @@ use crate::client::http::HttpClient;
 use crate::client::url::{BaseUrl, SANDBOX};
 use crate::credentials::{self, TokenSource};
 use crate::exit::Exit;
+use crate::probes::Limits;
 use crate::render::plan;
 
 pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
@@ -44,7 +45,11 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
         );
     }
 
-    let client = HttpClient::new(base, &creds, Duration::from_secs(args.timeout));
-    let report = audit(&client, &rules, &args.output, args.verbose, io)?;
+    let client = HttpClient::new(base, &creds);
+    let limits = Limits {
+        timeout: Duration::from_secs(args.timeout),
+        deadline: Duration::from_secs(args.deadline),
+    };
+    let report = audit(&client, &rules, limits, &args.output, args.verbose, io)?;
     Ok(Exit::from_outcome(report.outcome()))
 }

@@ -129,22 +129,38 @@ pub fn width(io: &Io) -> u16 {
 pub fn audit(
     api: &dyn crate::client::HiBobApi,
     rules: &Rules,
+    limits: crate::probes::Limits,
     output: &OutputArgs,
     verbose: bool,
     io: &mut Io,
 ) -> Result<crate::report::Report, CliError> {
     let stderr = &mut *io.stderr;
-    let mut log = |e: &crate::probes::CallEvent| {
-        if verbose {
-            let status = e.status.map_or("no answer".to_string(), |s| s.to_string());
+    let mut log = |e: &crate::probes::Event| match e {
+        crate::probes::Event::Call(c) if verbose => {
+            let status = c.status.map_or("no answer".to_string(), |s| s.to_string());
             let _ = writeln!(
                 stderr,
                 "hibob-audit: {} -> {status} in {} ms ({} bytes)",
-                e.endpoint, e.millis, e.bytes
+                c.endpoint, c.millis, c.bytes
+            );
+        }
+        crate::probes::Event::Call(_) => {}
+        crate::probes::Event::Retry {
+            endpoint,
+            why,
+            wait,
+            attempt,
+        } => {
+            let _ = writeln!(
+                stderr,
+                "hibob-audit: {endpoint}: {}; waiting {:.1} s before attempt {attempt} of {}",
+                crate::sanitize::terminal(why),
+                wait.as_secs_f32(),
+                crate::probes::call::MAX_ATTEMPTS
             );
         }
     };
-    let observations = crate::probes::run(api, rules, io.today, &mut log);
+    let observations = crate::probes::run(api, rules, io.today, limits, &mut log);
     let report = crate::evaluate::evaluate(rules, &observations);
     let ctx = crate::render::Context {
         profile: rules.name.clone(),

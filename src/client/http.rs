@@ -13,11 +13,10 @@ pub struct HttpClient {
     agent: Agent,
     base: BaseUrl,
     authorization: String,
-    timeout: Duration,
 }
 
 impl HttpClient {
-    pub fn new(base: BaseUrl, credentials: &Credentials, timeout: Duration) -> Self {
+    pub fn new(base: BaseUrl, credentials: &Credentials) -> Self {
         // Loopback targets never go through a proxy; others honour HTTPS_PROXY and friends.
         let proxy = if base.is_loopback() {
             None
@@ -26,16 +25,11 @@ impl HttpClient {
         };
         let config = Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(timeout))
             .proxy(proxy)
             .max_redirects(0)
             .user_agent(concat!("hibob-audit/", env!("CARGO_PKG_VERSION")))
             .build();
-        let pair = format!(
-            "{}:{}",
-            credentials.service_user_id,
-            credentials.token.expose()
-        );
+        let pair = format!("{}:{}", credentials.service_user_id, credentials.token.expose());
         let authorization = format!(
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(pair)
@@ -44,7 +38,6 @@ impl HttpClient {
             agent: config.into(),
             base,
             authorization,
-            timeout,
         }
     }
 }
@@ -54,12 +47,15 @@ impl HiBobApi for HttpClient {
         self.base.to_string()
     }
 
-    fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
+    fn send(&self, request: &ApiRequest, timeout: Duration) -> Result<ApiResponse, TransportError> {
         let url = format!("{}{}", self.base, request.path_and_query());
         let result = match request.method {
             Method::Get => self
                 .agent
                 .get(&url)
+                .config()
+                .timeout_global(Some(timeout))
+                .build()
                 .header("Authorization", &self.authorization)
                 .header("Accept", "application/json")
                 .call(),
@@ -71,13 +67,16 @@ impl HiBobApi for HttpClient {
                     .unwrap_or_default();
                 self.agent
                     .post(&url)
+                    .config()
+                    .timeout_global(Some(timeout))
+                    .build()
                     .header("Authorization", &self.authorization)
                     .header("Accept", "application/json")
                     .header("Content-Type", "application/json")
                     .send(body.as_bytes())
             }
         };
-        let response = result.map_err(|e| self.transport_error(e))?;
+        let response = result.map_err(|e| transport_error(e, timeout))?;
         let status = response.status().as_u16();
         let headers: Vec<(String, String)> = response
             .headers()
@@ -102,28 +101,30 @@ impl HiBobApi for HttpClient {
     }
 }
 
-impl HttpClient {
-    fn transport_error(&self, e: ureq::Error) -> TransportError {
-        match e {
-            ureq::Error::Timeout(_) => TransportError::Timeout(self.timeout.as_secs()),
-            ureq::Error::HostNotFound => TransportError::Connect("host not found".into()),
-            ureq::Error::ConnectionFailed => {
-                TransportError::Connect("connection refused or unreachable".into())
-            }
-            ureq::Error::Io(io) => TransportError::Io(io.kind().to_string()),
-            other => {
-                let text = other.to_string();
-                if text.to_ascii_lowercase().contains("tls") || text.contains("certificate") {
-                    TransportError::Tls(text)
-                } else {
-                    TransportError::Other(text)
-                }
+/// ureq's errors as ours. Their text names hosts at most, never the token.
+fn transport_error(e: ureq::Error, timeout: Duration) -> TransportError {
+    match e {
+        ureq::Error::Timeout(_) => TransportError::Timeout(timeout.as_secs().max(1)),
+        ureq::Error::HostNotFound => TransportError::Connect("host not found".into()),
+        ureq::Error::ConnectionFailed => {
+            TransportError::Connect("connection refused or unreachable".into())
+        }
+        ureq::Error::Io(io) => TransportError::Io(io.kind().to_string()),
+        other => {
+            let text = other.to_string();
+            let lower = text.to_ascii_lowercase();
+            if lower.contains("tls") || lower.contains("certificate") {
+                TransportError::Tls(text)
+            } else if lower.contains("closed") || lower.contains("eof") || lower.contains("reset") {
+                TransportError::Io(text)
+            } else {
+                TransportError::Other(text)
             }
         }
     }
 }
 
-/// ureq's body reader, with its errors turned into plain I/O errors that name no URL.
+/// ureq's body reader; a timeout while reading surfaces as an I/O error the caller retries.
 struct BodyReader(ureq::BodyReader<'static>);
 
 impl std::io::Read for BodyReader {

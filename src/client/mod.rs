@@ -6,6 +6,7 @@ pub mod url;
 
 use std::fmt;
 use std::io::Read;
+use std::time::Duration;
 
 /// HTTP method. The audit only reads: `POST` is used for `/people/search` alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,5 +126,6 @@ pub trait HiBobApi {
     /// A short description of where calls go (the base URL, or "embedded sample tenant").
     fn target(&self) -> String;
 
-    fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError>;
+    /// Sends one request; `timeout` bounds the whole call, body included.
+    fn send(&self, request: &ApiRequest, timeout: Duration) -> Result<ApiResponse, TransportError>;
 }

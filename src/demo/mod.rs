@@ -7,6 +7,7 @@
 //! - grants "See who's out" but not balances, nor Features > Time off > Settings.
 
 use std::io::Cursor;
+use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
@@ -186,7 +187,7 @@ impl HiBobApi for SampleTenant {
         "embedded sample tenant (demo)".to_string()
     }
 
-    fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
+    fn send(&self, request: &ApiRequest, _timeout: Duration) -> Result<ApiResponse, TransportError> {
         let forbidden = (403, br#"{"error":"Forbidden"}"#.to_vec());
         let flag = |name: &str| request.query.iter().any(|(k, v)| k == name && v == "true");
         let out = |policy: &str| json!({ "employeeId": "3332883884017713205", "policyTypeDisplayName": policy });

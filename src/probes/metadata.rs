@@ -24,14 +24,12 @@ pub fn decode(body: &mut dyn Read) -> Result<FieldCatalog, DecodeError> {
         Value::Object(map) => match map.get("fields") {
             Some(Value::Array(items)) => items,
             _ => {
-                return Err(DecodeError(
-                    "the field metadata holds no `fields` array".into(),
+                return Err(DecodeError::new("the field metadata holds no `fields` array",
                 ));
             }
         },
         _ => {
-            return Err(DecodeError(
-                "the field metadata is neither an array nor an object".into(),
+            return Err(DecodeError::new("the field metadata is neither an array nor an object",
             ));
         }
     };
@@ -100,8 +98,8 @@ mod tests {
     #[test]
     fn errors_never_quote_the_body() {
         let err = decode(&mut r#"{"fields": "SENTINEL"}"#.as_bytes()).unwrap_err();
-        assert!(!err.0.contains("SENTINEL"));
+        assert!(!err.message.contains("SENTINEL"));
         let err = decode(&mut r#"[{"id": "SENTINEL""#.as_bytes()).unwrap_err();
-        assert!(!err.0.contains("SENTINEL"), "{}", err.0);
+        assert!(!err.message.contains("SENTINEL"), "{}", err.message);
     }
 }

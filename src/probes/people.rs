@@ -719,7 +719,7 @@ mod tests {
             r#"{"employees":[]} SENTINEL"#,
         ] {
             let err = decode(&mut body.as_bytes(), &t).unwrap_err();
-            assert!(!err.0.contains("SENTINEL"), "{body}: {}", err.0);
+            assert!(!err.message.contains("SENTINEL"), "{body}: {}", err.message);
         }
     }
 }

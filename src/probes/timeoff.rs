@@ -139,7 +139,7 @@ pub fn purpose(probe: TimeoffProbe) -> &'static str {
 pub fn decode(probe: TimeoffProbe, body: &mut dyn Read) -> Result<TimeoffAnswer, DecodeError> {
     let mut bytes = Vec::new();
     body.read_to_end(&mut bytes)
-        .map_err(|_| DecodeError("the connection broke while reading the answer".into()))?;
+        .map_err(|_| DecodeError::new("the connection broke while reading the answer"))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(TimeoffAnswer::Empty);
     }
