@@ -7,7 +7,14 @@ use crate::probes::Limits;
 
 pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
     let rules = load_profile(&args.profile)?;
-    audit(&SampleTenant::new(), &rules, Limits::default(), &args.output, false, io)?;
+    audit(
+        &SampleTenant::new(),
+        &rules,
+        Limits::default(),
+        &args.output,
+        false,
+        io,
+    )?;
     let next = format!(
         "\nThis was the embedded sample tenant: no credentials, no network. To audit your own tenant:\n\
          \x20 export {}=<service-user ID>\n\

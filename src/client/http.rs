@@ -29,7 +29,11 @@ impl HttpClient {
             .max_redirects(0)
             .user_agent(concat!("hibob-audit/", env!("CARGO_PKG_VERSION")))
             .build();
-        let pair = format!("{}:{}", credentials.service_user_id, credentials.token.expose());
+        let pair = format!(
+            "{}:{}",
+            credentials.service_user_id,
+            credentials.token.expose()
+        );
         let authorization = format!(
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(pair)

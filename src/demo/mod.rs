@@ -187,7 +187,11 @@ impl HiBobApi for SampleTenant {
         "embedded sample tenant (demo)".to_string()
     }
 
-    fn send(&self, request: &ApiRequest, _timeout: Duration) -> Result<ApiResponse, TransportError> {
+    fn send(
+        &self,
+        request: &ApiRequest,
+        _timeout: Duration,
+    ) -> Result<ApiResponse, TransportError> {
         let forbidden = (403, br#"{"error":"Forbidden"}"#.to_vec());
         let flag = |name: &str| request.query.iter().any(|(k, v)| k == name && v == "true");
         let out = |policy: &str| json!({ "employeeId": "3332883884017713205", "policyTypeDisplayName": policy });

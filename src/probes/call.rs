@@ -254,7 +254,12 @@ fn is_json(content_type: Option<&str>) -> bool {
     match content_type {
         None => true,
         Some(ct) => {
-            let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let essence = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             essence == "application/json" || essence.ends_with("+json")
         }
     }
@@ -263,7 +268,10 @@ fn is_json(content_type: Option<&str>) -> bool {
 /// How long HiBob asks us to wait: `Retry-After` (seconds), else `X-RateLimit-Reset`
 /// (Unix seconds, or seconds from now when small).
 fn rate_limit_wait(response: &ApiResponse) -> Option<Duration> {
-    if let Some(secs) = response.header("retry-after").and_then(|v| v.trim().parse::<u64>().ok()) {
+    if let Some(secs) = response
+        .header("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
         return Some(Duration::from_secs(secs.max(1)));
     }
     let reset = response
@@ -272,9 +280,18 @@ fn rate_limit_wait(response: &ApiResponse) -> Option<Duration> {
     if !reset.is_finite() || reset < 0.0 {
         return None;
     }
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs_f64();
-    let secs = if reset > 1_000_000_000.0 { reset - now } else { reset };
-    Some(Duration::from_secs_f64(secs.clamp(1.0, RATE_LIMIT_CAP.as_secs_f64())))
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    let secs = if reset > 1_000_000_000.0 {
+        reset - now
+    } else {
+        reset
+    };
+    Some(Duration::from_secs_f64(
+        secs.clamp(1.0, RATE_LIMIT_CAP.as_secs_f64()),
+    ))
 }
 
 /// Classifies an answer and decodes a usable body with `decode`.
@@ -372,7 +389,10 @@ fn classify<T>(
 
 /// Reads and discards up to the limit; returns how many bytes the body had (as far as read).
 fn drain(body: &mut Counting<Box<dyn Read>>) -> u64 {
-    let _ = io::copy(&mut (&mut *body).take(ERROR_BODY_LIMIT * 16), &mut io::sink());
+    let _ = io::copy(
+        &mut (&mut *body).take(ERROR_BODY_LIMIT * 16),
+        &mut io::sink(),
+    );
     body.bytes
 }
 
@@ -384,21 +404,43 @@ mod tests {
         ApiResponse {
             status: 429,
             content_type: None,
-            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             body: Box::new(io::empty()),
         }
     }
 
     #[test]
     fn rate_limit_waits_follow_the_headers_and_are_capped() {
-        assert_eq!(rate_limit_wait(&response(&[("retry-after", "3")])), Some(Duration::from_secs(3)));
-        assert_eq!(rate_limit_wait(&response(&[("x-ratelimit-reset", "2")])), Some(Duration::from_secs(2)));
-        assert_eq!(rate_limit_wait(&response(&[("x-ratelimit-reset", "99999")])), Some(RATE_LIMIT_CAP));
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-        let w = rate_limit_wait(&response(&[("x-ratelimit-reset", &(now + 5).to_string())])).unwrap();
-        assert!(w <= Duration::from_secs(5) && w >= Duration::from_secs(3), "{w:?}");
+        assert_eq!(
+            rate_limit_wait(&response(&[("retry-after", "3")])),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            rate_limit_wait(&response(&[("x-ratelimit-reset", "2")])),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            rate_limit_wait(&response(&[("x-ratelimit-reset", "99999")])),
+            Some(RATE_LIMIT_CAP)
+        );
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let w =
+            rate_limit_wait(&response(&[("x-ratelimit-reset", &(now + 5).to_string())])).unwrap();
+        assert!(
+            w <= Duration::from_secs(5) && w >= Duration::from_secs(3),
+            "{w:?}"
+        );
         assert_eq!(rate_limit_wait(&response(&[])), None);
-        assert_eq!(rate_limit_wait(&response(&[("x-ratelimit-reset", "NaN")])), None);
+        assert_eq!(
+            rate_limit_wait(&response(&[("x-ratelimit-reset", "NaN")])),
+            None
+        );
     }
 
     #[test]

@@ -24,12 +24,14 @@ pub fn decode(body: &mut dyn Read) -> Result<FieldCatalog, DecodeError> {
         Value::Object(map) => match map.get("fields") {
             Some(Value::Array(items)) => items,
             _ => {
-                return Err(DecodeError::new("the field metadata holds no `fields` array",
+                return Err(DecodeError::new(
+                    "the field metadata holds no `fields` array",
                 ));
             }
         },
         _ => {
-            return Err(DecodeError::new("the field metadata is neither an array nor an object",
+            return Err(DecodeError::new(
+                "the field metadata is neither an array nor an object",
             ));
         }
     };

@@ -14,8 +14,8 @@ pub use call::{CallEvent, Caller, DecodeError, Event, Limits};
 use crate::client::{ApiRequest, HiBobApi};
 use crate::date::Date;
 use crate::observations::{
-    CallOutcome, Observations, Observed, PeopleCounts, ProbeRun,
-    TimeoffAnswer, TimeoffObservation, TimeoffProbe,
+    CallOutcome, Observations, Observed, PeopleCounts, ProbeRun, TimeoffAnswer, TimeoffObservation,
+    TimeoffProbe,
 };
 use crate::rules::Rules;
 
@@ -69,9 +69,7 @@ pub fn run(
         };
     };
     let tracked = people::tracked_fields(rules, catalog);
-    let people = caller.call(&people::request(rules), |r| {
-        people::decode(r, &tracked)
-    });
+    let people = caller.call(&people::request(rules), |r| people::decode(r, &tracked));
     let counts = match &people.outcome {
         CallOutcome::Answered(c) => Some(c),
         _ => None,
@@ -148,8 +146,5 @@ fn balance(
         );
     };
     let request = timeoff::request(TimeoffProbe::Balance, today, Some(employee), Some(&policy));
-    ProbeRun::Ran(caller.call(&request, |r| {
-        timeoff::decode(TimeoffProbe::Balance, r)
-    }))
+    ProbeRun::Ran(caller.call(&request, |r| timeoff::decode(TimeoffProbe::Balance, r)))
 }
-

@@ -121,8 +121,25 @@ pub enum Audience {
 pub enum Fault {
     None,
     Status(u16, &'static str),
+    /// 429 with `Retry-After` and/or `X-RateLimit-Reset` (seconds from now).
+    RateLimited {
+        retry_after: Option<u64>,
+        reset_in: Option<u64>,
+    },
     Html,
     Truncated,
+    /// Close the connection without answering.
+    Reset,
+    /// Answer normally, but only after this long.
+    Slow(std::time::Duration),
+}
+
+/// A fault on one path, for the first `times` calls (None: always).
+#[derive(Debug, Clone)]
+pub struct FaultPlan {
+    pub path: String,
+    pub fault: Fault,
+    pub times: Option<usize>,
 }
 
 /// A time-off permission of the group.
@@ -181,6 +198,8 @@ pub struct Config {
     pub metadata_as_object: bool,
     pub metadata_fault: Fault,
     pub search_fault: Fault,
+    /// Faults by path (without `/v1`), counted per call.
+    pub faults: Vec<FaultPlan>,
     pub timeoff: BTreeSet<TimeoffPerm>,
     pub refusal: RefusalStyle,
     pub absences: Vec<Absence>,
@@ -251,6 +270,7 @@ pub fn granted(n: usize) -> Config {
         metadata_as_object: false,
         metadata_fault: Fault::None,
         search_fault: Fault::None,
+        faults: Vec::new(),
         timeoff: TimeoffPerm::ALL.into_iter().collect(),
         refusal: RefusalStyle::Forbidden,
         absences: vec![
@@ -301,6 +321,16 @@ impl Config {
         self
     }
 
+    /// `fault` on `path` (e.g. `/people/search`) for the first `times` calls, or always.
+    pub fn fault(mut self, path: &str, fault: Fault, times: Option<usize>) -> Self {
+        self.faults.push(FaultPlan {
+            path: path.into(),
+            fault,
+            times,
+        });
+        self
+    }
+
     pub fn without_timeoff(mut self, perm: TimeoffPerm) -> Self {
         self.timeoff.remove(&perm);
         self
@@ -335,13 +365,28 @@ pub struct FakeHiBob {
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
+/// The fault to apply to this call of `path`, counting calls per path.
+fn planned_fault(config: &Config, seen: &[Seen], path: &str) -> Fault {
+    let calls_before = seen
+        .iter()
+        .filter(|s| s.path == format!("/v1{path}"))
+        .count()
+        .saturating_sub(1);
+    config
+        .faults
+        .iter()
+        .find(|f| f.path == path && f.times.is_none_or(|n| calls_before < n))
+        .map_or(Fault::None, |f| f.fault.clone())
+}
+
 impl FakeHiBob {
     pub fn start(config: Config) -> Self {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let seen2 = seen.clone();
         let config = Arc::new(config);
         let server = Server::start(Arc::new(move |req: &Request| {
-            seen2.lock().expect("lock").push(Seen {
+            let mut seen = seen2.lock().expect("lock");
+            seen.push(Seen {
                 method: req.method.clone(),
                 path: req.path.clone(),
                 query: req.query.clone(),
@@ -350,7 +395,14 @@ impl FakeHiBob {
                 accept: req.header("accept").map(str::to_string),
                 content_type: req.header("content-type").map(str::to_string),
             });
-            answer(&config, req)
+            let path = req
+                .path
+                .strip_prefix("/v1")
+                .unwrap_or(&req.path)
+                .to_string();
+            let fault = planned_fault(&config, &seen, &path);
+            drop(seen);
+            fault_reply(&fault, || answer(&config, req))
         }));
         FakeHiBob { server, seen }
     }
@@ -378,6 +430,31 @@ fn fault_reply(fault: &Fault, normal: impl FnOnce() -> Reply) -> Reply {
     match fault {
         Fault::None => normal(),
         Fault::Status(status, body) => Reply::json(*status, body.as_bytes().to_vec()),
+        Fault::RateLimited {
+            retry_after,
+            reset_in,
+        } => {
+            let mut headers = vec![("X-RateLimit-Limit".to_string(), "50".to_string())];
+            if let Some(s) = retry_after {
+                headers.push(("Retry-After".into(), s.to_string()));
+            }
+            if let Some(s) = reset_in {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .expect("clock")
+                    .as_secs();
+                headers.push(("X-RateLimit-Reset".into(), (now + s).to_string()));
+                headers.push(("X-RateLimit-Remaining".into(), "0".into()));
+            }
+            Reply::Full {
+                status: 429,
+                content_type: Some("application/json"),
+                headers,
+                body: br#"{"error":"Too many requests"}"#.to_vec(),
+            }
+        }
+        Fault::Reset => Reply::Close,
+        Fault::Slow(wait) => Reply::Delayed(*wait, Box::new(normal())),
         Fault::Html => Reply::Full {
             status: 200,
             content_type: Some("text/html; charset=utf-8"),

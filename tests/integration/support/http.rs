@@ -37,6 +37,10 @@ pub enum Reply {
     },
     /// Write these bytes as they are, then close.
     Raw(Vec<u8>),
+    /// Close the connection without a word (a reset, as far as the client can tell).
+    Close,
+    /// Wait, then answer.
+    Delayed(Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -124,7 +128,13 @@ fn serve(stream: TcpStream, handler: &Handler) {
     let Some(request) = read_request(&mut reader) else {
         return;
     };
-    let bytes = match handler(&request) {
+    let mut reply = handler(&request);
+    while let Reply::Delayed(wait, inner) = reply {
+        std::thread::sleep(wait);
+        reply = *inner;
+    }
+    let bytes = match reply {
+        Reply::Close | Reply::Delayed(..) => return,
         Reply::Raw(bytes) => bytes,
         Reply::Full {
             status,

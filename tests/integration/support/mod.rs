@@ -7,7 +7,7 @@ pub mod http;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-pub use fake_hibob::{FakeHiBob, SENTINEL, SERVICE_USER_ID, TOKEN};
+pub use fake_hibob::{Config, FakeHiBob, SENTINEL, SERVICE_USER_ID, TOKEN};
 
 pub struct Run {
     pub code: i32,

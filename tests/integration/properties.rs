@@ -1,0 +1,126 @@
+//! Property tests: no answer HiBob can send and no rules file makes the decoders panic, and
+//! no decode error quotes the body (issue 5). They run briefly inside `cargo test`.
+
+use hibob_audit::observations::TimeoffProbe;
+use hibob_audit::probes::{metadata, people, timeoff};
+use proptest::prelude::*;
+
+fn tracked() -> Vec<people::Tracked> {
+    [
+        ("root.id", "id"),
+        ("root.email", "email"),
+        ("work.title", "work.title"),
+        ("internal.lifecycleStatus", "internal.lifecycleStatus"),
+        ("internal.status", "internal.status"),
+    ]
+    .iter()
+    .map(|(id, path)| people::Tracked {
+        field_id: id.to_string(),
+        json_path: path.to_string(),
+    })
+    .collect()
+}
+
+/// JSON-ish text: real JSON values, cut and spliced, with odd bytes mixed in.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::Bool),
+        any::<i64>().prop_map(|n| serde_json::json!(n)),
+        "SENTINEL[a-z]{0,6}".prop_map(serde_json::Value::String),
+    ];
+    leaf.prop_recursive(4, 64, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![
+                    Just("employees".to_string()),
+                    Just("id".to_string()),
+                    Just("email".to_string()),
+                    Just("work".to_string()),
+                    Just("title".to_string()),
+                    Just("internal".to_string()),
+                    Just("lifecycleStatus".to_string()),
+                    Just("humanReadable".to_string()),
+                    Just("/work/title".to_string()),
+                    Just("outs".to_string()),
+                    Just("fields".to_string()),
+                    "[a-z/]{1,8}",
+                ],
+                inner,
+                0..6
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn body() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        json_value().prop_map(|v| v.to_string().into_bytes()),
+        (json_value(), any::<prop::sample::Index>()).prop_map(|(v, cut)| {
+            let text = v.to_string().into_bytes();
+            let n = cut.index(text.len() + 1);
+            text[..n].to_vec()
+        }),
+        prop::collection::vec(any::<u8>(), 0..200),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn people_decoding_never_panics_nor_quotes(bytes in body()) {
+        if let Err(e) = people::decode(&mut bytes.as_slice(), &tracked()) {
+            prop_assert!(!e.message.contains("SENTINEL"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn metadata_decoding_never_panics_nor_quotes(bytes in body()) {
+        if let Err(e) = metadata::decode(&mut bytes.as_slice()) {
+            prop_assert!(!e.message.contains("SENTINEL"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn timeoff_decoding_never_panics_nor_quotes(bytes in body()) {
+        for probe in [TimeoffProbe::WhosOut, TimeoffProbe::PolicyTypes, TimeoffProbe::RequestChanges, TimeoffProbe::Balance] {
+            if let Err(e) = timeoff::decode(probe, &mut bytes.as_slice()) {
+                prop_assert!(!e.message.contains("SENTINEL"), "{}", e.message);
+            }
+        }
+    }
+
+    #[test]
+    fn people_counts_add_up(n in 0usize..40, present in prop::collection::vec(any::<bool>(), 40)) {
+        let employees: Vec<serde_json::Value> = (0..n)
+            .map(|i| if present[i] { serde_json::json!({"id": i.to_string(), "work": {"title": null}}) }
+                     else { serde_json::json!({"id": i.to_string()}) })
+            .collect();
+        let body = serde_json::json!({ "employees": employees }).to_string();
+        let counts = people::decode(&mut body.as_bytes(), &tracked()).expect("valid answer");
+        let title = counts.fields["work.title"];
+        prop_assert_eq!(counts.employees, n as u64);
+        prop_assert_eq!(title.present + title.absent, n as u64);
+        prop_assert_eq!(title.present, present[..n].iter().filter(|p| **p).count() as u64);
+        prop_assert_eq!(title.empty, title.present);
+    }
+
+    #[test]
+    fn rules_parsing_never_panics(text in "(\\[\\[?[a-z]{0,12}\\]\\]?\n|[a-z_]{1,16} = (\"[^\"\n]{0,20}\"|\\[[^\n]{0,30}\\]|[0-9]{1,3}|true)\n|#[^\n]{0,20}\n|\n){0,24}") {
+        let _ = hibob_audit::rules::parse(&text, "fuzz.toml");
+    }
+
+    #[test]
+    fn rules_errors_point_inside_the_file(text in "\\[integration\\]\nname = \"x\"\n(\\[\\[fields\\]\\]\nid = \"[a-z. ]{0,12}\"\npurpose = \"[a-z]{0,5}\"\n(level = \"[a-z]{0,8}\"\n)?){0,4}") {
+        if let Err(e) = hibob_audit::rules::parse(&text, "fuzz.toml") {
+            let lines = text.lines().count().max(1);
+            for p in &e.problems {
+                prop_assert!(p.line >= 1 && p.line <= lines + 1, "{} of {}", p.line, lines);
+                prop_assert!(p.column >= 1);
+            }
+        }
+    }
+}
