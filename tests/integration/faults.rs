@@ -160,6 +160,28 @@ fn an_answer_slower_than_the_timeout_is_retried() {
 }
 
 #[test]
+fn a_body_that_stalls_past_the_timeout_is_retried() {
+    let fake = FakeHiBob::start(granted(50).fault(
+        "/people/search",
+        Fault::StallBody(Duration::from_secs(4)),
+        Some(1),
+    ));
+    let out = check(
+        &fake,
+        &[
+            "--profile",
+            "activtrak",
+            "--timeout",
+            "1",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(calls_to(&fake, "/people/search"), 2);
+}
+
+#[test]
 fn the_deadline_bounds_the_whole_audit() {
     let fake = FakeHiBob::start(granted(5).fault(
         "/people/search",

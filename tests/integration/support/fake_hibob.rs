@@ -132,6 +132,8 @@ pub enum Fault {
     Reset,
     /// Answer normally, but only after this long.
     Slow(std::time::Duration),
+    /// Send half of the normal answer, then stall this long.
+    StallBody(std::time::Duration),
 }
 
 /// A fault on one path, for the first `times` calls (None: always).
@@ -455,6 +457,7 @@ fn fault_reply(fault: &Fault, normal: impl FnOnce() -> Reply) -> Reply {
         }
         Fault::Reset => Reply::Close,
         Fault::Slow(wait) => Reply::Delayed(*wait, Box::new(normal())),
+        Fault::StallBody(wait) => Reply::Stalled(*wait, Box::new(normal())),
         Fault::Html => Reply::Full {
             status: 200,
             content_type: Some("text/html; charset=utf-8"),

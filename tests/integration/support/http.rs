@@ -41,6 +41,8 @@ pub enum Reply {
     Close,
     /// Wait, then answer.
     Delayed(Duration, Box<Reply>),
+    /// Send the head and the first half of this answer, then stall for the duration.
+    Stalled(Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -133,8 +135,21 @@ fn serve(stream: TcpStream, handler: &Handler) {
         std::thread::sleep(wait);
         reply = *inner;
     }
-    let bytes = match reply {
-        Reply::Close | Reply::Delayed(..) => return,
+    if let Reply::Stalled(wait, inner) = reply {
+        let bytes = encode(*inner);
+        let _ = writer.write_all(&bytes[..bytes.len() / 2]);
+        let _ = writer.flush();
+        std::thread::sleep(wait);
+        return;
+    }
+    let bytes = encode(reply);
+    let _ = writer.write_all(&bytes);
+    let _ = writer.flush();
+}
+
+fn encode(reply: Reply) -> Vec<u8> {
+    match reply {
+        Reply::Close | Reply::Delayed(..) | Reply::Stalled(..) => Vec::new(),
         Reply::Raw(bytes) => bytes,
         Reply::Full {
             status,
@@ -157,9 +172,7 @@ fn serve(stream: TcpStream, handler: &Handler) {
             bytes.extend_from_slice(&body);
             bytes
         }
-    };
-    let _ = writer.write_all(&bytes);
-    let _ = writer.flush();
+    }
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
