@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::report::Level;
 
@@ -84,6 +85,20 @@ pub enum TimeoffCapability {
 }
 
 impl TimeoffCapability {
+    pub const ALL: [TimeoffCapability; 7] = [
+        TimeoffCapability::WhosOut,
+        TimeoffCapability::OutToday,
+        TimeoffCapability::Requests,
+        TimeoffCapability::PendingRequests,
+        TimeoffCapability::PrivateRequests,
+        TimeoffCapability::Balance,
+        TimeoffCapability::PolicyTypes,
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text.trim())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             TimeoffCapability::WhosOut => "whos-out",
@@ -172,61 +187,6 @@ impl fmt::Display for RulesError {
 
 impl std::error::Error for RulesError {}
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRules {
-    integration: RawIntegration,
-    #[serde(default)]
-    fields: Vec<RawField>,
-    lifecycle: Option<Spanned<RawLifecycle>>,
-    timeoff: Option<Spanned<RawTimeoff>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawIntegration {
-    name: Spanned<String>,
-    title: Option<String>,
-    guide: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawField {
-    id: Spanned<String>,
-    purpose: Spanned<String>,
-    #[serde(default)]
-    guide_categories: Vec<Spanned<String>>,
-    #[serde(default = "default_level")]
-    level: Level,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLifecycle {
-    statuses: Vec<Spanned<String>>,
-    #[serde(default = "default_lifecycle_level")]
-    level: Level,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTimeoff {
-    require: Vec<Spanned<TimeoffCapability>>,
-    #[serde(default)]
-    policy_types: Vec<Spanned<String>>,
-    #[serde(default = "default_level")]
-    level: Level,
-}
-
-fn default_level() -> Level {
-    Level::Error
-}
-
-fn default_lifecycle_level() -> Level {
-    Level::Warning
-}
-
 /// Turns a byte offset into a 1-based line and column (in characters).
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -256,9 +216,13 @@ impl Problems<'_> {
     }
 }
 
-/// Parses and validates a rules file. `origin` names it in messages.
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// Parses and validates a rules file. `origin` names it in messages. A TOML syntax error
+/// stops at the first; a file that parses gets every problem at once, each with its line and
+/// column: unknown keys, values of the wrong type or out of range, and meaning.
 pub fn parse(text: &str, origin: &str) -> Result<Rules, RulesError> {
-    let raw: RawRules = toml::from_str(text).map_err(|e| {
+    let doc = DeTable::parse(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         RulesError {
             origin: origin.to_string(),
@@ -269,164 +233,395 @@ pub fn parse(text: &str, origin: &str) -> Result<Rules, RulesError> {
             }],
         }
     })?;
-    validate(raw, text, origin)
-}
-
-fn validate(raw: RawRules, text: &str, origin: &str) -> Result<Rules, RulesError> {
-    let mut problems = Problems {
+    let mut p = Problems {
         text,
         list: Vec::new(),
     };
+    let rules = validate(doc.get_ref(), &mut p);
+    if !p.list.is_empty() {
+        p.list.sort_by_key(|(offset, _)| *offset);
+        return Err(RulesError {
+            origin: origin.to_string(),
+            problems: p.list.into_iter().map(|(_, p)| p).collect(),
+        });
+    }
+    Ok(rules)
+}
 
-    let name = raw.integration.name.get_ref().trim().to_string();
-    if name.is_empty() {
-        problems.add(
-            raw.integration.name.span(),
-            "integration.name must not be empty",
-        );
+/// A table's entries by key, after reporting keys that are not in `known`.
+fn entries<'a, 'i>(
+    table: &'a DeTable<'i>,
+    known: &[&str],
+    what: &str,
+    p: &mut Problems,
+) -> Vec<(&'a str, &'a Value<'i>)> {
+    let mut out = Vec::new();
+    for (k, v) in table.iter() {
+        let key: &str = k.get_ref();
+        if known.contains(&key) {
+            out.push((key, v));
+        } else {
+            p.add(
+                k.span(),
+                format!(
+                    "unknown key `{key}` in {what}, expected one of: {}",
+                    known.join(", ")
+                ),
+            );
+        }
+    }
+    out
+}
+
+fn kind(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn string(v: &Value, key: &str, p: &mut Problems) -> Option<String> {
+    match v.get_ref() {
+        DeValue::String(s) => Some(s.trim().to_string()),
+        other => {
+            p.add(
+                v.span(),
+                format!("`{key}` must be a string, not {}", kind(other)),
+            );
+            None
+        }
+    }
+}
+
+fn array<'a, 'i>(v: &'a Value<'i>, key: &str, p: &mut Problems) -> &'a [Value<'i>] {
+    match v.get_ref() {
+        DeValue::Array(a) => a,
+        other => {
+            p.add(
+                v.span(),
+                format!("`{key}` must be an array, not {}", kind(other)),
+            );
+            &[]
+        }
+    }
+}
+
+fn table<'a, 'i>(v: &'a Value<'i>, key: &str, p: &mut Problems) -> Option<&'a DeTable<'i>> {
+    match v.get_ref() {
+        DeValue::Table(t) => Some(t),
+        other => {
+            p.add(
+                v.span(),
+                format!("`{key}` must be a table, not {}", kind(other)),
+            );
+            None
+        }
+    }
+}
+
+fn level(v: &Value, p: &mut Problems) -> Option<Level> {
+    let text = string(v, "level", p)?;
+    match text.as_str() {
+        "error" => Some(Level::Error),
+        "warning" => Some(Level::Warning),
+        "info" => Some(Level::Info),
+        _ => {
+            p.add(
+                v.span(),
+                format!("unknown level `{text}`, expected one of: error, warning, info"),
+            );
+            None
+        }
+    }
+}
+
+fn strings(v: &Value, key: &str, p: &mut Problems) -> Vec<(String, Range<usize>)> {
+    array(v, key, p)
+        .iter()
+        .filter_map(|item| {
+            let s = string(item, key, p)?;
+            if s.is_empty() {
+                p.add(
+                    item.span(),
+                    format!("an entry of `{key}` must not be empty"),
+                );
+                return None;
+            }
+            Some((s, item.span()))
+        })
+        .collect()
+}
+
+fn validate(doc: &DeTable, p: &mut Problems) -> Rules {
+    let mut integration = None;
+    let mut fields = Vec::new();
+    let mut lifecycle = None;
+    let mut timeoff = None;
+    let mut field_tables: Vec<Range<usize>> = Vec::new();
+    for (key, v) in entries(
+        doc,
+        &["integration", "fields", "lifecycle", "timeoff"],
+        "the rules file",
+        p,
+    ) {
+        match key {
+            "integration" => {
+                integration = table(v, key, p).map(|t| validate_integration(t, v.span(), p))
+            }
+            "fields" => {
+                for item in array(v, key, p) {
+                    if let Some((f, id_span)) =
+                        table(item, "fields", p).and_then(|t| validate_field(t, item.span(), p))
+                    {
+                        field_tables.push(id_span);
+                        fields.push(f);
+                    }
+                }
+            }
+            "lifecycle" => lifecycle = table(v, key, p).map(|t| validate_lifecycle(t, v.span(), p)),
+            _ => timeoff = table(v, key, p).map(|t| validate_timeoff(t, v.span(), p)),
+        }
     }
 
     let mut seen = BTreeSet::new();
-    let mut fields = Vec::new();
-    for f in &raw.fields {
-        let id = f.id.get_ref().trim();
-        if id.is_empty() {
-            problems.add(f.id.span(), "field id must not be empty");
-        } else if !is_field_id(id) {
-            problems.add(
-                f.id.span(),
-                format!("`{id}` is not a HiBob field ID: expected dotted IDs such as `root.email` or `work.employeeIdInCompany`"),
-            );
-        } else if id == "root.id" {
-            problems.add(f.id.span(), "`root.id` is always requested; do not list it");
-        } else if !seen.insert(id.to_string()) {
-            problems.add(f.id.span(), format!("field `{id}` is listed twice"));
+    for (f, span) in fields.iter().zip(&field_tables) {
+        if !f.id.is_empty() && !seen.insert(f.id.clone()) {
+            p.add(span.clone(), format!("field `{}` is listed twice", f.id));
         }
-        if f.purpose.get_ref().trim().is_empty() {
-            problems.add(
-                f.purpose.span(),
-                "purpose must not be empty: say what the vendor calls the field",
-            );
-        }
-        for c in &f.guide_categories {
-            if c.get_ref().trim().is_empty() {
-                problems.add(c.span(), "a guide category must not be empty");
-            }
-        }
-        fields.push(FieldRule {
-            id: id.to_string(),
-            purpose: f.purpose.get_ref().trim().to_string(),
-            guide_categories: f
-                .guide_categories
-                .iter()
-                .map(|c| c.get_ref().trim().to_string())
-                .collect(),
-            level: f.level,
-        });
     }
     if fields.len() > MAX_FIELDS {
-        problems.add(
-            raw.fields[MAX_FIELDS].id.span(),
+        p.add(
+            field_tables[MAX_FIELDS].clone(),
             format!("at most {MAX_FIELDS} fields fit in one HiBob people search"),
         );
     }
+    let (name, title, guide) = integration.unwrap_or_else(|| {
+        p.add(
+            0..0,
+            "the rules file needs an [integration] table with a `name`",
+        );
+        (String::new(), None, None)
+    });
+    if fields.is_empty() && lifecycle.is_none() && timeoff.is_none() {
+        p.add(
+            0..0,
+            "the rules require nothing: add [[fields]], [lifecycle] or [timeoff]",
+        );
+    }
+    Rules {
+        title: title
+            .filter(|t: &String| !t.is_empty())
+            .unwrap_or_else(|| name.clone()),
+        name,
+        guide,
+        fields,
+        lifecycle,
+        timeoff,
+    }
+}
 
-    let lifecycle = raw.lifecycle.as_ref().map(|l| {
-        let mut statuses = Vec::new();
-        for s in &l.get_ref().statuses {
-            match LifecycleStatus::parse(s.get_ref()) {
-                Some(st) if statuses.contains(&st) => {
-                    problems.add(
-                        s.span(),
-                        format!("lifecycle status `{}` is listed twice", s.get_ref()),
+fn validate_integration(
+    t: &DeTable,
+    span: Range<usize>,
+    p: &mut Problems,
+) -> (String, Option<String>, Option<String>) {
+    let (mut name, mut title, mut guide) = (None, None, None);
+    for (key, v) in entries(t, &["name", "title", "guide"], "[integration]", p) {
+        let s = string(v, key, p);
+        match key {
+            "name" => {
+                if s.as_deref() == Some("") {
+                    p.add(v.span(), "integration.name must not be empty");
+                }
+                name = s;
+            }
+            "title" => title = s,
+            _ => guide = s,
+        }
+    }
+    if name.is_none() {
+        p.add(span, "[integration] needs a `name`");
+    }
+    (name.unwrap_or_default(), title, guide)
+}
+
+/// A `[[fields]]` entry, with the span of its `id` value.
+fn validate_field(
+    t: &DeTable,
+    span: Range<usize>,
+    p: &mut Problems,
+) -> Option<(FieldRule, Range<usize>)> {
+    let (mut id, mut purpose, mut guide_categories, mut lvl) =
+        (None, None, Vec::new(), Level::Error);
+    let mut id_span = span.clone();
+    let mut keys = BTreeSet::new();
+    for (key, v) in entries(
+        t,
+        &["id", "purpose", "guide_categories", "level"],
+        "[[fields]]",
+        p,
+    ) {
+        keys.insert(key);
+        match key {
+            "id" => {
+                let Some(text) = string(v, key, p) else {
+                    continue;
+                };
+                if text.is_empty() {
+                    p.add(v.span(), "field id must not be empty");
+                } else if !is_field_id(&text) {
+                    p.add(
+                        v.span(),
+                        format!("`{text}` is not a HiBob field ID: expected dotted IDs such as `root.email` or `work.employeeIdInCompany`"),
+                    );
+                } else if text == "root.id" {
+                    p.add(v.span(), "`root.id` is always requested; do not list it");
+                }
+                id_span = v.span();
+                id = Some(text);
+            }
+            "purpose" => {
+                let text = string(v, key, p);
+                if text.as_deref() == Some("") {
+                    p.add(
+                        v.span(),
+                        "purpose must not be empty: say what the vendor calls the field",
                     );
                 }
+                purpose = text;
+            }
+            "guide_categories" => {
+                guide_categories = strings(v, key, p).into_iter().map(|(s, _)| s).collect()
+            }
+            _ => lvl = level(v, p).unwrap_or(Level::Error),
+        }
+    }
+    if !keys.contains("id") {
+        p.add(span.clone(), "[[fields]] needs an `id`");
+    }
+    if !keys.contains("purpose") {
+        p.add(
+            span,
+            "[[fields]] needs a `purpose`: what the vendor calls the field",
+        );
+    }
+    Some((
+        FieldRule {
+            id: id?,
+            purpose: purpose.unwrap_or_default(),
+            guide_categories,
+            level: lvl,
+        },
+        id_span,
+    ))
+}
+
+fn validate_lifecycle(t: &DeTable, span: Range<usize>, p: &mut Problems) -> LifecycleRule {
+    let mut statuses = Vec::new();
+    let mut lvl = Level::Warning;
+    let mut listed = false;
+    for (key, v) in entries(t, &["statuses", "level"], "[lifecycle]", p) {
+        if key == "level" {
+            lvl = level(v, p).unwrap_or(Level::Warning);
+            continue;
+        }
+        listed = true;
+        if array(
+            v,
+            key,
+            &mut Problems {
+                text: p.text,
+                list: Vec::new(),
+            },
+        )
+        .is_empty()
+        {
+            p.add(v.span(), "lifecycle.statuses must list at least one status");
+        }
+        for (text, s) in strings(v, key, p) {
+            match LifecycleStatus::parse(&text) {
+                Some(st) if statuses.contains(&st) => {
+                    p.add(s, format!("lifecycle status `{text}` is listed twice"))
+                }
                 Some(st) => statuses.push(st),
-                None => problems.add(
-                    s.span(),
+                None => p.add(
+                    s,
                     format!(
-                        "unknown lifecycle status `{}`, expected one of: {}",
-                        s.get_ref(),
+                        "unknown lifecycle status `{text}`, expected one of: {}",
                         LifecycleStatus::ALL.map(|s| s.label()).join(", ")
                     ),
                 ),
             }
         }
-        if l.get_ref().statuses.is_empty() {
-            problems.add(l.span(), "lifecycle.statuses must list at least one status");
-        }
-        LifecycleRule {
-            statuses,
-            level: l.get_ref().level,
-        }
-    });
-
-    let timeoff = raw.timeoff.as_ref().map(|t| {
-        let mut require = Vec::new();
-        for c in &t.get_ref().require {
-            if require.contains(c.get_ref()) {
-                problems.add(
-                    c.span(),
-                    format!(
-                        "time-off capability `{}` is listed twice",
-                        c.get_ref().as_str()
-                    ),
-                );
-            } else {
-                require.push(*c.get_ref());
-            }
-        }
-        if require.is_empty() {
-            problems.add(
-                t.span(),
-                "timeoff.require must list at least one capability",
-            );
-        }
-        for p in &t.get_ref().policy_types {
-            if p.get_ref().trim().is_empty() {
-                problems.add(p.span(), "a policy type name must not be empty");
-            }
-        }
-        TimeoffRule {
-            require,
-            policy_types: t
-                .get_ref()
-                .policy_types
-                .iter()
-                .map(|p| p.get_ref().trim().to_string())
-                .collect(),
-            level: t.get_ref().level,
-        }
-    });
-
-    if fields.is_empty() && lifecycle.is_none() && timeoff.is_none() {
-        problems.add(
-            raw.integration.name.span(),
-            "the rules require nothing: add [[fields]], [lifecycle] or [timeoff]",
-        );
     }
-
-    if !problems.list.is_empty() {
-        problems.list.sort_by_key(|(offset, _)| *offset);
-        return Err(RulesError {
-            origin: origin.to_string(),
-            problems: problems.list.into_iter().map(|(_, p)| p).collect(),
-        });
+    if !listed {
+        p.add(span, "[lifecycle] needs `statuses`");
     }
+    LifecycleRule {
+        statuses,
+        level: lvl,
+    }
+}
 
-    Ok(Rules {
-        title: raw
-            .integration
-            .title
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| name.clone()),
-        name,
-        guide: raw.integration.guide,
-        fields,
-        lifecycle,
-        timeoff,
-    })
+fn validate_timeoff(t: &DeTable, span: Range<usize>, p: &mut Problems) -> TimeoffRule {
+    let mut require = Vec::new();
+    let mut policy_types = Vec::new();
+    let mut lvl = Level::Error;
+    let mut listed = false;
+    for (key, v) in entries(t, &["require", "policy_types", "level"], "[timeoff]", p) {
+        match key {
+            "require" => {
+                listed = true;
+                if array(
+                    v,
+                    key,
+                    &mut Problems {
+                        text: p.text,
+                        list: Vec::new(),
+                    },
+                )
+                .is_empty()
+                {
+                    p.add(
+                        v.span(),
+                        "timeoff.require must list at least one capability",
+                    );
+                }
+                for (text, s) in strings(v, key, p) {
+                    match TimeoffCapability::parse(&text) {
+                        Some(c) if require.contains(&c) => {
+                            p.add(s, format!("time-off capability `{text}` is listed twice"))
+                        }
+                        Some(c) => require.push(c),
+                        None => p.add(
+                            s,
+                            format!(
+                                "unknown time-off capability `{text}`, expected one of: {}",
+                                TimeoffCapability::ALL.map(|c| c.as_str()).join(", ")
+                            ),
+                        ),
+                    }
+                }
+            }
+            "policy_types" => {
+                policy_types = strings(v, key, p).into_iter().map(|(s, _)| s).collect()
+            }
+            _ => lvl = level(v, p).unwrap_or(Level::Error),
+        }
+    }
+    if !listed {
+        p.add(span, "[timeoff] needs `require`");
+    }
+    TimeoffRule {
+        require,
+        policy_types,
+        level: lvl,
+    }
 }
 
 /// A dotted HiBob field ID: segments of letters, digits and `_`, `-`, joined by dots.
@@ -488,6 +683,27 @@ statuses = ["Hired", "Retired"]
         let err = parse(text, "x.toml").unwrap_err();
         let lines: Vec<usize> = err.problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![4, 5, 10, 13], "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_bad_values_and_meaning_come_all_at_once() {
+        let text = r#"[integration]
+name = "x"
+colour = "red"
+[[fields]]
+id = "root.email"
+purpose = 3
+level = "fatal"
+[[fields]]
+purpose = "No id"
+[timeoff]
+require = ["balance", "teleport"]
+level = "warning"
+extra = 1
+"#;
+        let err = parse(text, "x.toml").unwrap_err();
+        let got: Vec<(usize, usize)> = err.problems.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(got, vec![(3, 1), (6, 11), (7, 9), (8, 1), (11, 23), (13, 1)], "{err}");
     }
 
     #[test]
