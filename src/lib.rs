@@ -15,6 +15,7 @@ pub mod exit;
 pub mod observations;
 pub mod permissions;
 pub mod probes;
+pub mod record;
 pub mod render;
 pub mod report;
 pub mod rules;

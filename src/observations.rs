@@ -77,6 +77,8 @@ pub enum FailureKind {
     Transport,
     /// An HTTP answer the audit cannot use: 5xx, 429, 404, non-JSON, malformed JSON.
     Response,
+    /// Replay only: the recording has no answer for the call.
+    NotRecorded,
 }
 
 /// A call that could not be completed. `detail` names status, content type and size, never values.

@@ -44,10 +44,11 @@ pub enum Code {
     FeaturePermissionMissing,
     RequestFailed,
     UnexpectedResponse,
+    CallNotRecorded,
 }
 
 impl Code {
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 15] = [
         Code::CredentialsRejected,
         Code::EndpointForbidden,
         Code::NoEmployeesVisible,
@@ -62,6 +63,7 @@ impl Code {
         Code::FeaturePermissionMissing,
         Code::RequestFailed,
         Code::UnexpectedResponse,
+        Code::CallNotRecorded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +82,7 @@ impl Code {
             Code::FeaturePermissionMissing => "feature-permission-missing",
             Code::RequestFailed => "request-failed",
             Code::UnexpectedResponse => "unexpected-response",
+            Code::CallNotRecorded => "call-not-recorded",
         }
     }
 
@@ -124,6 +127,9 @@ impl Code {
             }
             Code::RequestFailed => {
                 "A call could not be completed (connection, TLS, timeout): the audit is incomplete."
+            }
+            Code::CallNotRecorded => {
+                "Replay: the recording has no answer for a call these rules need; record again with them."
             }
             Code::UnexpectedResponse => {
                 "HiBob answered something the audit cannot read (server error, non-JSON, malformed JSON): the audit is incomplete."

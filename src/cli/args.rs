@@ -50,6 +50,10 @@ pub struct OutputArgs {
     /// When to colour the table (NO_COLOR is honoured; never when stdout is not a terminal).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorChoice,
+
+    /// Also write FORMAT to PATH, from the same run (repeatable), e.g. --output json=audit.json.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = output_target, help_heading = "Output")]
+    pub outputs: Vec<OutputTarget>,
 }
 
 #[derive(Debug, Args)]
@@ -104,8 +108,16 @@ pub struct CheckArgs {
     pub verbose: bool,
 
     /// Print the calls the audit would make, and make none (no credentials needed).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["record", "replay"])]
     pub plan: bool,
+
+    /// Write a redacted recording of every call to PATH (docs/recording.md).
+    #[arg(long, value_name = "PATH", conflicts_with = "replay", help_heading = "Recording")]
+    pub record: Option<PathBuf>,
+
+    /// Re-run the audit from a recording: no network, no credentials.
+    #[arg(long, value_name = "PATH", help_heading = "Recording")]
+    pub replay: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +147,31 @@ pub enum Format {
     Table,
     /// One versioned JSON document (docs/json.md).
     Json,
+    /// A hand-off checklist for the HiBob admin, in HiBob's words.
+    Markdown,
+}
+
+/// `--output FORMAT=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputTarget {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn output_target(text: &str) -> Result<OutputTarget, String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=PATH (e.g. json=audit.json), not `{text}`"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        format!("unknown format `{format}`: expected table, json or markdown")
+    })?;
+    if path.trim().is_empty() {
+        return Err("the PATH after `=` is empty".into());
+    }
+    Ok(OutputTarget {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

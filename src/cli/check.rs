@@ -1,33 +1,69 @@
-//! `hibob-audit check`: credentials, target and rules from the command line, then the audit.
+//! `hibob-audit check`: credentials, target and rules from the command line, then the audit;
+//! or its plan (`--plan`), or its replay from a recording (`--replay`).
 
+use std::io::Write;
 use std::time::Duration;
 
-use super::{CheckArgs, CliError, Format, Io, audit, emit, load_rules};
+use super::{CheckArgs, CliError, Format, Io, Outputs, audit, create_file, deliver, emit, load_rules};
+use crate::client::HiBobApi;
 use crate::client::http::HttpClient;
-use crate::client::url::{BaseUrl, SANDBOX};
+use crate::client::url::{BaseUrl, PRODUCTION, SANDBOX};
 use crate::credentials::{self, TokenSource};
 use crate::exit::Exit;
 use crate::probes::Limits;
-use crate::render::plan;
+use crate::record::{self, Recorder, Replay};
+use crate::render::{Context, plan};
+
+/// The command that runs this audit again, live, without secrets.
+fn rerun(args: &CheckArgs) -> String {
+    let mut cmd = String::from("hibob-audit check");
+    match (&args.rules.profile, &args.rules.rules) {
+        (Some(p), _) => cmd.push_str(&format!(" --profile {p}")),
+        (None, Some(path)) => cmd.push_str(&format!(" --rules {}", path.display())),
+        (None, None) => {}
+    }
+    if args.sandbox {
+        cmd.push_str(" --sandbox");
+    } else if args.base_url != PRODUCTION {
+        cmd.push_str(&format!(" --base-url {}", args.base_url));
+    }
+    cmd
+}
 
 pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
     // Everything the user typed is checked before any traffic.
     let rules = load_rules(&args.rules)?;
-    let base = BaseUrl::parse(if args.sandbox {
-        SANDBOX
-    } else {
-        &args.base_url
-    })
-    .map_err(CliError::usage)?;
+    let base = BaseUrl::parse(if args.sandbox { SANDBOX } else { &args.base_url }).map_err(CliError::usage)?;
     if args.plan {
         let plan = crate::probes::plan(&rules, io.today);
         let text = match args.output.format {
             Format::Json => plan::json(&plan, &rules.name, base.as_str()),
-            Format::Table => plan::text(&plan, &rules.name, base.as_str()),
+            _ => plan::text(&plan, &rules.name, base.as_str()),
         };
         emit(io, &text)?;
         return Ok(Exit::Ok);
     }
+    let outputs = Outputs::prepare(&args.output)?;
+    let limits = Limits {
+        timeout: Duration::from_secs(args.timeout),
+        deadline: Duration::from_secs(args.deadline),
+        waits: args.replay.is_none(),
+    };
+
+    if let Some(path) = &args.replay {
+        let recording = record::load(path).map_err(CliError::usage)?;
+        let _ = writeln!(
+            io.stderr,
+            "hibob-audit: replaying {} (recorded on {} against {} with rules `{}`): no network, no credentials",
+            path.display(),
+            crate::sanitize::terminal(&recording.recorded_on),
+            crate::sanitize::terminal(&recording.base_url),
+            crate::sanitize::terminal(&recording.rules),
+        );
+        let replay = Replay::new(recording);
+        return finish(&replay, args, &rules, limits, outputs, io);
+    }
+
     let source = match (&args.token_file, args.token_stdin) {
         (Some(path), _) => TokenSource::File(path.clone()),
         (None, true) => TokenSource::Stdin,
@@ -44,12 +80,53 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
             path.display()
         );
     }
-
     let client = HttpClient::new(base, &creds);
-    let limits = Limits {
-        timeout: Duration::from_secs(args.timeout),
-        deadline: Duration::from_secs(args.deadline),
+
+    let Some(path) = &args.record else {
+        return finish(&client, args, &rules, limits, outputs, io);
     };
-    let report = audit(&client, &rules, limits, &args.output, args.verbose, io)?;
+    let mut file = create_file(path)?;
+    let recorder = Recorder::new(&client);
+    let exit = finish(&recorder, args, &rules, limits, outputs, io);
+    let recording = recorder.finish(&rules.name, &io.today.to_string());
+    let text = serde_json::to_string_pretty(&recording).unwrap_or_default();
+    match file.write_all(format!("{text}\n").as_bytes()) {
+        Ok(()) => {
+            let _ = writeln!(
+                io.stderr,
+                "hibob-audit: wrote a redacted recording of {} call(s) to {}; read it before you send it",
+                recording.calls.len(),
+                path.display()
+            );
+        }
+        Err(e) => {
+            return Err(CliError {
+                exit: Exit::Incomplete,
+                error: anyhow::anyhow!("cannot write the recording {}: {e}", path.display()),
+            });
+        }
+    }
+    exit
+}
+
+/// Audits through `api`, then renders everywhere asked.
+fn finish(
+    api: &dyn HiBobApi,
+    args: &CheckArgs,
+    rules: &crate::rules::Rules,
+    limits: Limits,
+    outputs: Outputs,
+    io: &mut Io,
+) -> Result<Exit, CliError> {
+    let report = audit(api, rules, limits, args.verbose, io);
+    let ctx = Context {
+        profile: rules.name.clone(),
+        title: rules.title.clone(),
+        target: api.target(),
+        color: false,
+        width: super::width(io),
+        rerun: rerun(args),
+    };
+    deliver(&report, ctx, &args.output, outputs, io)?;
     Ok(Exit::from_outcome(report.outcome()))
 }

@@ -1,20 +1,29 @@
 //! `hibob-audit demo`: the audit on the embedded sample tenant.
 
-use super::{CliError, DemoArgs, Format, Io, audit, load_profile};
+use super::{CliError, DemoArgs, Format, Io, Outputs, audit, deliver, load_profile};
 use crate::demo::SampleTenant;
 use crate::exit::Exit;
 use crate::probes::Limits;
+use crate::render::Context;
 
 pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
     let rules = load_profile(&args.profile)?;
-    audit(
-        &SampleTenant::new(),
-        &rules,
-        Limits::default(),
-        &args.output,
-        false,
-        io,
-    )?;
+    let outputs = Outputs::prepare(&args.output)?;
+    let tenant = SampleTenant::new();
+    let limits = Limits {
+        waits: false,
+        ..Limits::default()
+    };
+    let report = audit(&tenant, &rules, limits, false, io);
+    let ctx = Context {
+        profile: rules.name.clone(),
+        title: rules.title.clone(),
+        target: crate::client::HiBobApi::target(&tenant),
+        color: false,
+        width: super::width(io),
+        rerun: format!("hibob-audit check --profile {}", rules.name),
+    };
+    deliver(&report, ctx, &args.output, outputs, io)?;
     let next = format!(
         "\nThis was the embedded sample tenant: no credentials, no network. To audit your own tenant:\n\
          \x20 export {}=<service-user ID>\n\
@@ -24,11 +33,11 @@ pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
         rules.name,
         crate::credentials::ENV_TOKEN
     );
-    // Keep stdout one JSON document when JSON was asked for.
-    if args.output.format == Format::Json {
-        let _ = io.stderr.write_all(next.as_bytes());
-    } else {
+    // Keep stdout one document when JSON or Markdown was asked for.
+    if args.output.format == Format::Table {
         super::emit(io, &next)?;
+    } else {
+        let _ = io.stderr.write_all(next.as_bytes());
     }
     Ok(Exit::Ok)
 }

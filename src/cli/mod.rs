@@ -6,7 +6,7 @@ mod demo;
 mod rules;
 
 use std::io::{self, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use args::{
     CheckArgs, Cli, ColorChoice, Command, DemoArgs, Format, OutputArgs, RulesCommand,
@@ -125,15 +125,45 @@ pub fn width(io: &Io) -> u16 {
     io.terminal_width.unwrap_or(100).clamp(60, 200)
 }
 
-/// Probes, evaluates, renders and prints: the pipeline that `check` and `demo` share.
+/// Files named by `--output` (and `--record`), created before any traffic so a bad path
+/// fails fast, written when the audit is done.
+pub struct Outputs {
+    files: Vec<(Format, PathBuf, std::fs::File)>,
+}
+
+/// Creates a file for the tool to write later; private to the user on Unix.
+pub fn create_file(path: &Path) -> Result<std::fs::File, CliError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(path)
+        .map_err(|e| CliError::usage(anyhow::anyhow!("cannot write {}: {e}", path.display())))
+}
+
+impl Outputs {
+    pub fn prepare(output: &OutputArgs) -> Result<Self, CliError> {
+        let mut files = Vec::new();
+        for t in &output.outputs {
+            files.push((t.format, t.path.clone(), create_file(&t.path)?));
+        }
+        Ok(Outputs { files })
+    }
+}
+
+/// Probes and evaluates: the pipeline that `check` and `demo` share. Retries and waits are
+/// said on stderr; with `verbose`, every call too.
 pub fn audit(
     api: &dyn crate::client::HiBobApi,
     rules: &Rules,
     limits: crate::probes::Limits,
-    output: &OutputArgs,
     verbose: bool,
     io: &mut Io,
-) -> Result<crate::report::Report, CliError> {
+) -> crate::report::Report {
     let stderr = &mut *io.stderr;
     let mut log = |e: &crate::probes::Event| match e {
         crate::probes::Event::Call(c) if verbose => {
@@ -161,14 +191,28 @@ pub fn audit(
         }
     };
     let observations = crate::probes::run(api, rules, io.today, limits, &mut log);
-    let report = crate::evaluate::evaluate(rules, &observations);
-    let ctx = crate::render::Context {
-        profile: rules.name.clone(),
-        title: rules.title.clone(),
-        target: api.target(),
-        color: use_color(output, io),
-        width: width(io),
-    };
-    emit(io, &crate::render::render(output.format, &report, &ctx))?;
-    Ok(report)
+    crate::evaluate::evaluate(rules, &observations)
+}
+
+/// Renders the report to stdout in `--format`, and to every `--output` file.
+pub fn deliver(
+    report: &crate::report::Report,
+    ctx: crate::render::Context,
+    output: &OutputArgs,
+    outputs: Outputs,
+    io: &mut Io,
+) -> Result<(), CliError> {
+    let color = use_color(output, io);
+    emit(
+        io,
+        &crate::render::render(output.format, report, &crate::render::Context { color, ..ctx.clone() }),
+    )?;
+    for (format, path, mut file) in outputs.files {
+        let text = crate::render::render(format, report, &crate::render::Context { color: false, width: 100, ..ctx.clone() });
+        file.write_all(text.as_bytes()).map_err(|e| CliError {
+            exit: Exit::Incomplete,
+            error: anyhow::anyhow!("cannot write {}: {e}", path.display()),
+        })?;
+    }
+    Ok(())
 }

@@ -117,6 +117,9 @@ pub enum TransportError {
     Tls(String),
     #[error("connection failed: {0}")]
     Io(String),
+    /// Replay only: the recording has no answer for this call.
+    #[error("{0}")]
+    NotRecorded(String),
     #[error("{0}")]
     Other(String),
 }

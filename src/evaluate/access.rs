@@ -196,6 +196,10 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
 pub(super) fn failed(endpoint: &str, failure: &Failure, sink: &mut Sink) -> Code {
     sink.incomplete();
     let (code, fix) = match (failure.kind, failure.status) {
+        (FailureKind::NotRecorded, _) => (
+            Code::CallNotRecorded,
+            "Record again with these rules (hibob-audit check --profile NAME or --rules PATH --record FILE), then replay the new recording.",
+        ),
         (FailureKind::Transport, _) => (
             Code::RequestFailed,
             "Check the network, any proxy (HTTPS_PROXY) and --base-url, then run again.",

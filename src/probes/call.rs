@@ -80,6 +80,8 @@ pub enum Event {
 pub struct Limits {
     pub timeout: Duration,
     pub deadline: Duration,
+    /// Wait between attempts (false for replays and the demo: nothing to wait for).
+    pub waits: bool,
 }
 
 impl Default for Limits {
@@ -87,6 +89,7 @@ impl Default for Limits {
         Limits {
             timeout: Duration::from_secs(30),
             deadline: Duration::from_secs(300),
+            waits: true,
         }
     }
 }
@@ -179,9 +182,13 @@ impl<'a> Caller<'a> {
                     outcome: a.outcome,
                 };
             };
-            let wait = server_wait
-                .map(|w| w.min(RATE_LIMIT_CAP))
-                .unwrap_or_else(|| self.backoff(attempt));
+            let wait = if self.limits.waits {
+                server_wait
+                    .map(|w| w.min(RATE_LIMIT_CAP))
+                    .unwrap_or_else(|| self.backoff(attempt))
+            } else {
+                Duration::ZERO
+            };
             let out_of_time = Instant::now() + wait >= self.deadline;
             if attempt >= MAX_ATTEMPTS || out_of_time {
                 let note = if out_of_time {
@@ -219,11 +226,15 @@ fn transport_failure<T>(e: TransportError) -> Attempt<T> {
         TransportError::Timeout(_) | TransportError::Connect(_) | TransportError::Io(_) => {
             Some((e.to_string(), None))
         }
-        TransportError::Tls(_) | TransportError::Other(_) => None,
+        TransportError::Tls(_) | TransportError::Other(_) | TransportError::NotRecorded(_) => None,
     };
     Attempt {
         outcome: CallOutcome::Failed(Failure {
-            kind: FailureKind::Transport,
+            kind: if matches!(e, TransportError::NotRecorded(_)) {
+                FailureKind::NotRecorded
+            } else {
+                FailureKind::Transport
+            },
             status: None,
             detail: e.to_string(),
         }),
@@ -250,7 +261,7 @@ impl<R: Read> Read for Counting<R> {
 /// At most this much of a refused or unusable answer is read, to learn its size and wording.
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 
-fn is_json(content_type: Option<&str>) -> bool {
+pub(crate) fn is_json(content_type: Option<&str>) -> bool {
     match content_type {
         None => true,
         Some(ct) => {

@@ -1,6 +1,7 @@
 //! Renderers: a report in, text out. They never decide anything.
 
 pub mod json;
+pub mod markdown;
 pub mod plan;
 pub mod table;
 
@@ -18,6 +19,8 @@ pub struct Context {
     pub color: bool,
     /// Table width in columns.
     pub width: u16,
+    /// The command that runs the audit again, without secrets (for the checklist).
+    pub rerun: String,
 }
 
 /// The tool's name and version, as every format prints it.
@@ -28,5 +31,6 @@ pub fn render(format: crate::cli::Format, report: &Report, ctx: &Context) -> Str
     match format {
         crate::cli::Format::Table => table::render(report, ctx),
         crate::cli::Format::Json => json::render(report, ctx),
+        crate::cli::Format::Markdown => markdown::render(report, ctx),
     }
 }
