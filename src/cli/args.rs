@@ -112,7 +112,12 @@ pub struct CheckArgs {
     pub plan: bool,
 
     /// Write a redacted recording of every call to PATH (docs/recording.md).
-    #[arg(long, value_name = "PATH", conflicts_with = "replay", help_heading = "Recording")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with = "replay",
+        help_heading = "Recording"
+    )]
     pub record: Option<PathBuf>,
 
     /// Re-run the audit from a recording: no network, no credentials.
@@ -162,9 +167,8 @@ fn output_target(text: &str) -> Result<OutputTarget, String> {
     let (format, path) = text
         .split_once('=')
         .ok_or_else(|| format!("expected FORMAT=PATH (e.g. json=audit.json), not `{text}`"))?;
-    let format = Format::from_str(format.trim(), true).map_err(|_| {
-        format!("unknown format `{format}`: expected table, json or markdown")
-    })?;
+    let format = Format::from_str(format.trim(), true)
+        .map_err(|_| format!("unknown format `{format}`: expected table, json or markdown"))?;
     if path.trim().is_empty() {
         return Err("the PATH after `=` is empty".into());
     }

@@ -4,7 +4,9 @@
 use std::io::Write;
 use std::time::Duration;
 
-use super::{CheckArgs, CliError, Format, Io, Outputs, audit, create_file, deliver, emit, load_rules};
+use super::{
+    CheckArgs, CliError, Format, Io, Outputs, audit, create_file, deliver, emit, load_rules,
+};
 use crate::client::HiBobApi;
 use crate::client::http::HttpClient;
 use crate::client::url::{BaseUrl, PRODUCTION, SANDBOX};
@@ -33,7 +35,12 @@ fn rerun(args: &CheckArgs) -> String {
 pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
     // Everything the user typed is checked before any traffic.
     let rules = load_rules(&args.rules)?;
-    let base = BaseUrl::parse(if args.sandbox { SANDBOX } else { &args.base_url }).map_err(CliError::usage)?;
+    let base = BaseUrl::parse(if args.sandbox {
+        SANDBOX
+    } else {
+        &args.base_url
+    })
+    .map_err(CliError::usage)?;
     if args.plan {
         let plan = crate::probes::plan(&rules, io.today);
         let text = match args.output.format {

@@ -205,10 +205,25 @@ pub fn deliver(
     let color = use_color(output, io);
     emit(
         io,
-        &crate::render::render(output.format, report, &crate::render::Context { color, ..ctx.clone() }),
+        &crate::render::render(
+            output.format,
+            report,
+            &crate::render::Context {
+                color,
+                ..ctx.clone()
+            },
+        ),
     )?;
     for (format, path, mut file) in outputs.files {
-        let text = crate::render::render(format, report, &crate::render::Context { color: false, width: 100, ..ctx.clone() });
+        let text = crate::render::render(
+            format,
+            report,
+            &crate::render::Context {
+                color: false,
+                width: 100,
+                ..ctx.clone()
+            },
+        );
         file.write_all(text.as_bytes()).map_err(|e| CliError {
             exit: Exit::Incomplete,
             error: anyhow::anyhow!("cannot write {}: {e}", path.display()),

@@ -97,7 +97,9 @@ pub enum RecordingError {
     },
     #[error("{path} is not a hibob-audit recording: {why}")]
     Invalid { path: String, why: String },
-    #[error("{path} is a recording of format version {found}; this hibob-audit reads version {VERSION}")]
+    #[error(
+        "{path} is a recording of format version {found}; this hibob-audit reads version {VERSION}"
+    )]
     Version { path: String, found: u32 },
 }
 
@@ -108,10 +110,11 @@ pub fn load(path: &std::path::Path) -> Result<Recording, RecordingError> {
         path: shown.clone(),
         source,
     })?;
-    let head: serde_json::Value = serde_json::from_str(&text).map_err(|e| RecordingError::Invalid {
-        path: shown.clone(),
-        why: crate::probes::DecodeError::from_json(&e).message,
-    })?;
+    let head: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| RecordingError::Invalid {
+            path: shown.clone(),
+            why: crate::probes::DecodeError::from_json(&e).message,
+        })?;
     if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(RecordingError::Invalid {
             path: shown,

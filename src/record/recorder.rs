@@ -64,7 +64,11 @@ impl<'a> Recorder<'a> {
             .into_inner()
             .into_iter()
             .map(|p| {
-                let route = p.request.route.clone().unwrap_or_else(|| p.request.path.clone());
+                let route = p
+                    .request
+                    .route
+                    .clone()
+                    .unwrap_or_else(|| p.request.path.clone());
                 Call {
                     method: p.request.method.as_str().to_string(),
                     path: ids.path(&p.request.path, "employees"),
@@ -117,14 +121,26 @@ fn answer(route: &str, r: Received, ids: &mut Pseudonyms) -> Answer {
             200..=299 if crate::probes::call::is_json(r.content_type.as_deref()) => {
                 match serde_json::from_slice::<serde_json::Value>(&bytes) {
                     Ok(v) => (BodyKind::Json, Some(redact::answer(route, &v, ids)), None),
-                    Err(e) => (BodyKind::Malformed, None, Some(DecodeError::from_json(&e).message)),
+                    Err(e) => (
+                        BodyKind::Malformed,
+                        None,
+                        Some(DecodeError::from_json(&e).message),
+                    ),
                 }
             }
-            401 | 403 if String::from_utf8_lossy(&bytes).to_ascii_lowercase().contains("permission") => (
-                BodyKind::Json,
-                Some(serde_json::json!({ "errorMessage": "[redacted; it spoke of a missing permission]" })),
-                None,
-            ),
+            401 | 403
+                if String::from_utf8_lossy(&bytes)
+                    .to_ascii_lowercase()
+                    .contains("permission") =>
+            {
+                (
+                    BodyKind::Json,
+                    Some(
+                        serde_json::json!({ "errorMessage": "[redacted; it spoke of a missing permission]" }),
+                    ),
+                    None,
+                )
+            }
             _ => (BodyKind::Text, None, None),
         }
     };

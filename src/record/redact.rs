@@ -46,7 +46,9 @@ pub fn marker(value: &Value) -> Value {
         Value::String(s) if s.is_empty() => Value::String(String::new()),
         Value::String(_) => Value::String("<text>".into()),
         Value::Array(items) => Value::Array(items.iter().map(marker).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), marker(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), marker(v))).collect())
+        }
     }
 }
 
@@ -70,7 +72,16 @@ fn record(value: &Value, ids: &mut Pseudonyms) -> Value {
             ("/root/id", Value::Object(inner)) => Value::Object(
                 inner
                     .iter()
-                    .map(|(ik, iv)| (ik.clone(), if ik == "value" { id_value(iv, ids) } else { marker(iv) }))
+                    .map(|(ik, iv)| {
+                        (
+                            ik.clone(),
+                            if ik == "value" {
+                                id_value(iv, ids)
+                            } else {
+                                marker(iv)
+                            },
+                        )
+                    })
                     .collect(),
             ),
             ("/internal/lifecycleStatus" | "/internal/status", _) => v.clone(),
@@ -78,7 +89,8 @@ fn record(value: &Value, ids: &mut Pseudonyms) -> Value {
                 inner
                     .iter()
                     .map(|(ik, iv)| {
-                        let keep = matches!(ik.as_str(), "lifecycleStatus" | "status") && iv.is_string();
+                        let keep =
+                            matches!(ik.as_str(), "lifecycleStatus" | "status") && iv.is_string();
                         (ik.clone(), if keep { iv.clone() } else { marker(iv) })
                     })
                     .collect(),
@@ -113,13 +125,20 @@ fn entry(value: &Value, keep: &[&str], ids: &mut Pseudonyms) -> Value {
 }
 
 /// A list under `key` whose entries are redacted with `each`; other top-level keys marked.
-fn listed(value: &Value, key: &str, ids: &mut Pseudonyms, each: &dyn Fn(&Value, &mut Pseudonyms) -> Value) -> Value {
+fn listed(
+    value: &Value,
+    key: &str,
+    ids: &mut Pseudonyms,
+    each: &dyn Fn(&Value, &mut Pseudonyms) -> Value,
+) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
                     let redacted = match v {
-                        Value::Array(items) if k == key => Value::Array(items.iter().map(|i| each(i, ids)).collect()),
+                        Value::Array(items) if k == key => {
+                            Value::Array(items.iter().map(|i| each(i, ids)).collect())
+                        }
                         _ => marker(v),
                     };
                     (k.clone(), redacted)
@@ -138,7 +157,11 @@ pub fn answer(path: &str, value: &Value, ids: &mut Pseudonyms) -> Value {
         "/company/people/fields" | "/timeoff/policy-types" => value.clone(),
         "/people/search" => listed(value, "employees", ids, &record),
         "/timeoff/whosout" | "/timeoff/outtoday" => listed(value, "outs", ids, &|v, ids| {
-            entry(v, &["policyTypeDisplayName", "type", "status", "visibility"], ids)
+            entry(
+                v,
+                &["policyTypeDisplayName", "type", "status", "visibility"],
+                ids,
+            )
         }),
         "/timeoff/requests/changes" => listed(value, "changes", ids, &|v, ids| {
             entry(v, &["changeType", "policyTypeDisplayName"], ids)
@@ -184,14 +207,27 @@ mod tests {
             r,
             json!({"outs": [{"employeeId": "employee-0001", "employeeDisplayName": "<text>", "policyTypeDisplayName": "Holiday", "startDate": "<text>"}]})
         );
-        assert_eq!(ids.path("/timeoff/employees/42/balance", "employees"), "/timeoff/employees/employee-0001/balance");
-        assert_eq!(ids.path("/timeoff/employees/7/balance", "employees"), "/timeoff/employees/employee-0002/balance");
+        assert_eq!(
+            ids.path("/timeoff/employees/42/balance", "employees"),
+            "/timeoff/employees/employee-0001/balance"
+        );
+        assert_eq!(
+            ids.path("/timeoff/employees/7/balance", "employees"),
+            "/timeoff/employees/employee-0002/balance"
+        );
     }
 
     #[test]
     fn balances_and_unknown_answers_are_all_markers() {
         let mut ids = Pseudonyms::default();
-        let r = answer("/timeoff/employees/{id}/balance", &json!({"employeeId": "1", "totalBalanceAsOfDate": 12.5}), &mut ids);
-        assert_eq!(r, json!({"employeeId": "<text>", "totalBalanceAsOfDate": "<number>"}));
+        let r = answer(
+            "/timeoff/employees/{id}/balance",
+            &json!({"employeeId": "1", "totalBalanceAsOfDate": 12.5}),
+            &mut ids,
+        );
+        assert_eq!(
+            r,
+            json!({"employeeId": "<text>", "totalBalanceAsOfDate": "<number>"})
+        );
     }
 }

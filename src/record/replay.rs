@@ -25,7 +25,11 @@ fn undated(query: &[(String, String)]) -> BTreeSet<(&str, &str)> {
 fn fields(body: Option<&serde_json::Value>) -> BTreeSet<String> {
     body.and_then(|b| b.get("fields"))
         .and_then(|f| f.as_array())
-        .map(|a| a.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -66,7 +70,11 @@ impl HiBobApi for Replay {
         self.recording.base_url.clone()
     }
 
-    fn send(&self, request: &ApiRequest, _timeout: Duration) -> Result<ApiResponse, TransportError> {
+    fn send(
+        &self,
+        request: &ApiRequest,
+        _timeout: Duration,
+    ) -> Result<ApiResponse, TransportError> {
         let attempts = self.attempts(request);
         // Serve the attempts in the order they were recorded; the last one stays.
         let mut served = self.served.borrow_mut();
@@ -101,11 +109,18 @@ impl HiBobApi for Replay {
             } => {
                 let size = *body_bytes as usize;
                 let bytes = match body_kind {
-                    BodyKind::Json => body.as_ref().map(|b| b.to_string().into_bytes()).unwrap_or_default(),
+                    BodyKind::Json => body
+                        .as_ref()
+                        .map(|b| b.to_string().into_bytes())
+                        .unwrap_or_default(),
                     BodyKind::Empty => Vec::new(),
                     // The same size, failing the same way: an opening bracket and nothing more
                     // reads as truncated; anything else as malformed.
-                    BodyKind::Malformed if json_error.as_deref().is_some_and(|e| e.contains("truncated")) => {
+                    BodyKind::Malformed
+                        if json_error
+                            .as_deref()
+                            .is_some_and(|e| e.contains("truncated")) =>
+                    {
                         let mut b = vec![b' '; size.max(1)];
                         b[0] = b'[';
                         b

@@ -56,8 +56,12 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         for f in report.findings.iter().filter(|f| {
             matches!(
                 f.code,
-                Code::CredentialsRejected | Code::RequestFailed | Code::UnexpectedResponse | Code::CallNotRecorded
-            ) || (f.code == Code::EndpointForbidden && f.endpoint.as_deref() == Some("GET /company/people/fields"))
+                Code::CredentialsRejected
+                    | Code::RequestFailed
+                    | Code::UnexpectedResponse
+                    | Code::CallNotRecorded
+            ) || (f.code == Code::EndpointForbidden
+                && f.endpoint.as_deref() == Some("GET /company/people/fields"))
         }) {
             let _ = writeln!(out, "- {}", md(&f.message));
             if let Some(fix) = &f.fix {
@@ -71,7 +75,11 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     already_fine(report, &mut out);
     notes(report, &mut out);
 
-    let unknown: Vec<_> = report.checks.iter().filter(|c| c.status == CheckStatus::Unknown).collect();
+    let unknown: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Unknown)
+        .collect();
     if !unknown.is_empty() {
         out.push_str("## Could not be checked\n\n");
         for c in unknown {
@@ -102,9 +110,11 @@ fn steps(report: &Report, out: &mut String) {
 
     let lifecycle = of(report, Code::LifecycleStatusNotVisible);
     if !lifecycle.is_empty() {
-        let everyone = lifecycle
-            .iter()
-            .any(|f| f.fix.as_deref().is_some_and(|x| x.contains("instead of \"Everyone\"")));
+        let everyone = lifecycle.iter().any(|f| {
+            f.fix
+                .as_deref()
+                .is_some_and(|x| x.contains("instead of \"Everyone\""))
+        });
         let mut step = String::from(
             "**People's data** tab > **Access rights** (\"Whose data can members access?\"): ",
         );
@@ -187,11 +197,21 @@ fn already_fine(report: &Report, out: &mut String) {
     let mut people: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut lifecycle = Vec::new();
     let mut timeoff = Vec::new();
-    for c in report.checks.iter().filter(|c| c.status == CheckStatus::Pass) {
+    for c in report
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Pass)
+    {
         if c.id.starts_with("field:") {
-            people.entry(c.category.clone().unwrap_or_default()).or_default().push(md(&c.what));
+            people
+                .entry(c.category.clone().unwrap_or_default())
+                .or_default()
+                .push(md(&c.what));
         } else if c.id.starts_with("lifecycle:") {
-            lifecycle.push(md(c.what.trim_start_matches("Lifecycle status ").trim_end_matches(" in the people condition")));
+            lifecycle.push(md(c
+                .what
+                .trim_start_matches("Lifecycle status ")
+                .trim_end_matches(" in the people condition")));
         } else if c.id.starts_with("timeoff:") {
             timeoff.push(md(&c.what));
         }
@@ -201,10 +221,19 @@ fn already_fine(report: &Report, out: &mut String) {
     }
     out.push_str("## Already fine\n\n");
     for (category, whats) in &people {
-        let _ = writeln!(out, "- People's data > People > {}: {}", md(category), whats.join(", "));
+        let _ = writeln!(
+            out,
+            "- People's data > People > {}: {}",
+            md(category),
+            whats.join(", ")
+        );
     }
     if !lifecycle.is_empty() {
-        let _ = writeln!(out, "- Lifecycle statuses visible: {}", lifecycle.join(", "));
+        let _ = writeln!(
+            out,
+            "- Lifecycle statuses visible: {}",
+            lifecycle.join(", ")
+        );
     }
     if !timeoff.is_empty() {
         let _ = writeln!(out, "- Time off: {}", timeoff.join(", "));
@@ -219,7 +248,10 @@ fn notes(report: &Report, out: &mut String) {
         .filter(|f| {
             matches!(
                 f.code,
-                Code::FieldEmpty | Code::FieldUnknown | Code::FieldInOtherCategory | Code::LifecycleUnverifiable
+                Code::FieldEmpty
+                    | Code::FieldUnknown
+                    | Code::FieldInOtherCategory
+                    | Code::LifecycleUnverifiable
             )
         })
         .collect();
@@ -228,7 +260,13 @@ fn notes(report: &Report, out: &mut String) {
     }
     out.push_str("## Notes\n\n");
     for f in notes {
-        let _ = writeln!(out, "- {} ({}): {}", md(&f.message), f.code, md(f.fix.as_deref().unwrap_or("")));
+        let _ = writeln!(
+            out,
+            "- {} ({}): {}",
+            md(&f.message),
+            f.code,
+            md(f.fix.as_deref().unwrap_or(""))
+        );
     }
     out.push('\n');
 }

@@ -703,7 +703,11 @@ extra = 1
 "#;
         let err = parse(text, "x.toml").unwrap_err();
         let got: Vec<(usize, usize)> = err.problems.iter().map(|p| (p.line, p.column)).collect();
-        assert_eq!(got, vec![(3, 1), (6, 11), (7, 9), (8, 1), (11, 23), (13, 1)], "{err}");
+        assert_eq!(
+            got,
+            vec![(3, 1), (6, 11), (7, 9), (8, 1), (11, 23), (13, 1)],
+            "{err}"
+        );
     }
 
     #[test]

@@ -11,5 +11,6 @@ mod faults;
 mod lifecycle;
 mod privacy;
 mod properties;
+mod recording;
 mod requests;
 mod timeoff;
