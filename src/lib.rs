@@ -12,6 +12,7 @@ pub mod date;
 pub mod demo;
 pub mod evaluate;
 pub mod exit;
+pub mod explain;
 pub mod observations;
 pub mod permissions;
 pub mod probes;

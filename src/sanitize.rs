@@ -17,6 +17,14 @@ pub fn terminal(text: &str) -> String {
     out
 }
 
+/// Like [`terminal`], but keeps newlines: for multi-line text of our own.
+pub fn terminal_text(text: &str) -> String {
+    text.split('\n')
+        .map(terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

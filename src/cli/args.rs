@@ -20,9 +20,15 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the audit on an embedded sample tenant: no credentials, no network.
     Demo(DemoArgs),
-    /// List, show or check rules profiles.
+    /// List, show, validate, write or compare rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Explain a finding code, a field ID or a symptom, offline.
+    Explain {
+        /// e.g. `category-not-readable`, `work.employeeIdInCompany`, `terminated employees are missing`.
+        #[arg(required = true, num_args = 1.., value_name = "TOPIC")]
+        topic: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +149,26 @@ pub enum RulesCommand {
     Show {
         /// Profile name.
         name: String,
+    },
+    /// Check a rules file; every problem with its line and column (exit 2 when invalid).
+    Validate {
+        /// The rules file.
+        path: PathBuf,
+    },
+    /// Write a commented rules template to PATH (or to stdout).
+    Init {
+        /// Where to write it.
+        path: Option<PathBuf>,
+        /// Overwrite PATH if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show where two rules differ (shipped profile names or file paths).
+    Diff {
+        /// The first rules: a profile name or a path.
+        a: String,
+        /// The second rules: a profile name or a path.
+        b: String,
     },
 }
 

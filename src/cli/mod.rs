@@ -50,6 +50,20 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<Exit, CliError> {
         Command::Check(args) => check::run(&args, io),
         Command::Demo(args) => demo::run(&args, io),
         Command::Rules(cmd) => rules::run(&cmd, io),
+        Command::Explain { topic } => {
+            let topic = topic.join(" ");
+            match crate::explain::explain(&topic) {
+                Some(text) => {
+                    emit(io, &crate::sanitize::terminal_text(&text))?;
+                    Ok(Exit::Ok)
+                }
+                None => Err(CliError::usage(anyhow::anyhow!(
+                    "unknown topic `{}`. hibob-audit can explain:\n{}",
+                    crate::sanitize::terminal(&topic),
+                    crate::explain::topics()
+                ))),
+            }
+        }
     }
 }
 

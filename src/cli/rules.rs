@@ -1,8 +1,21 @@
-//! `hibob-audit rules list|show`.
+//! `hibob-audit rules list|show|validate|init|diff`.
 
-use super::{CliError, Io, RulesCommand, emit, find_profile};
+use std::path::Path;
+
+use super::{CliError, Io, RulesCommand, create_file, emit, find_profile, load_profile};
 use crate::exit::Exit;
-use crate::rules::profiles;
+use crate::rules::{self, Rules, profiles};
+
+/// A profile name, or a path when a file exists there.
+fn load_either(name: &str) -> Result<Rules, CliError> {
+    let path = Path::new(name);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::usage(anyhow::anyhow!("cannot read {}: {e}", path.display())))?;
+        return rules::parse(&text, &path.display().to_string()).map_err(CliError::usage);
+    }
+    load_profile(name)
+}
 
 pub fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
     match cmd {
@@ -13,8 +26,54 @@ pub fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
             }
             emit(io, &text)?;
         }
-        RulesCommand::Show { name } => {
-            emit(io, find_profile(name)?.text)?;
+        RulesCommand::Show { name } => emit(io, find_profile(name)?.text)?,
+        RulesCommand::Validate { path } => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::usage(anyhow::anyhow!(
+                    "cannot read the rules file {}: {e}",
+                    path.display()
+                ))
+            })?;
+            let r = rules::parse(&text, &path.display().to_string()).map_err(CliError::usage)?;
+            emit(
+                io,
+                &format!(
+                    "{}: valid rules `{}`: {} field(s), {} lifecycle status(es), {} time-off capability(ies)\n",
+                    path.display(),
+                    r.name,
+                    r.fields.len(),
+                    r.lifecycle.as_ref().map_or(0, |l| l.statuses.len()),
+                    r.timeoff.as_ref().map_or(0, |t| t.require.len()),
+                ),
+            )?;
+        }
+        RulesCommand::Init { path: None, .. } => emit(io, rules::TEMPLATE)?,
+        RulesCommand::Init {
+            path: Some(path),
+            force,
+        } => {
+            if path.exists() && !force {
+                return Err(CliError::usage(anyhow::anyhow!(
+                    "{} exists: pass --force to overwrite it",
+                    path.display()
+                )));
+            }
+            let mut file = create_file(path)?;
+            std::io::Write::write_all(&mut file, rules::TEMPLATE.as_bytes()).map_err(|e| {
+                CliError::usage(anyhow::anyhow!("cannot write {}: {e}", path.display()))
+            })?;
+            emit(
+                io,
+                &format!(
+                    "wrote a rules template to {}: edit it, then `hibob-audit rules validate {}`\n",
+                    path.display(),
+                    path.display()
+                ),
+            )?;
+        }
+        RulesCommand::Diff { a, b } => {
+            let (ra, rb) = (load_either(a)?, load_either(b)?);
+            emit(io, &rules::diff::render(&ra, &rb))?;
         }
     }
     Ok(Exit::Ok)

@@ -3,7 +3,11 @@
 //! Stage one deserializes the raw file (`deny_unknown_fields`, spans kept); stage two,
 //! [`validate`], checks meaning and reports every problem with its line and column at once.
 
+pub mod diff;
 pub mod profiles;
+
+/// The commented template that `rules init` writes.
+pub const TEMPLATE: &str = include_str!("template.toml");
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -638,6 +642,12 @@ fn is_field_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_template_is_valid_rules() {
+        let rules = parse(TEMPLATE, "template").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(rules.name, "my-integration");
+    }
 
     #[test]
     fn line_col_counts_from_one() {

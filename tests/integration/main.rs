@@ -13,4 +13,5 @@ mod privacy;
 mod properties;
 mod recording;
 mod requests;
+mod support_tools;
 mod timeoff;

@@ -1,0 +1,292 @@
+//! `hibob-audit explain TOPIC`, offline: a finding code, a field ID, or a symptom as users
+//! describe it, answered with the likely cause and the checkbox.
+
+use crate::permissions;
+use crate::report::Code;
+use crate::rules::profiles;
+
+/// HiBob's out-of-the-box categories (../shared/hibob-api.md). Admins can move fields; the
+/// tenant's own category is what `check` reads from the metadata.
+pub const OUT_OF_THE_BOX: &[(&str, &str)] = &[
+    ("root.id", "Basic info"),
+    ("root.firstName", "Basic info"),
+    ("root.surname", "Basic info"),
+    ("root.displayName", "Basic info"),
+    ("root.fullName", "Basic info"),
+    ("root.email", "Basic info"),
+    ("work.title", "Work"),
+    ("work.department", "Work"),
+    ("work.site", "Work"),
+    ("work.startDate", "Work"),
+    ("work.employeeIdInCompany", "Work"),
+    ("work.reportsTo", "Work"),
+    ("work.manager", "Work"),
+    ("work.workPhone", "Work contact details"),
+    ("work.workMobile", "Work contact details"),
+    (
+        "personal.communication.slackUsername",
+        "Work contact details",
+    ),
+    ("payroll.employment.contract", "Employment"),
+    ("payroll.employment.type", "Employment"),
+    ("payroll.employment.fte", "Employment"),
+    ("payroll.employment.weeklyHours", "Employment"),
+    ("internal.lifecycleStatus", "Lifecycle"),
+    ("internal.status", "Lifecycle"),
+    ("internal.terminationDate", "Lifecycle"),
+    ("employee.lastDayOfWork", "Lifecycle"),
+    ("about.about", "About"),
+    ("about.hobbies", "About"),
+    ("home.privateEmail", "Personal contact details"),
+    ("home.mobilePhone", "Personal contact details"),
+    ("personal.birthDate", "Personal"),
+    ("personal.nationality", "Personal"),
+];
+
+const FINDINGS_DOC: &str = include_str!("../docs/findings.md");
+
+/// The section of docs/findings.md for a code.
+fn finding_text(code: Code) -> String {
+    let heading = format!("## `{code}`");
+    let Some(start) = FINDINGS_DOC.find(&heading) else {
+        return code.description().to_string();
+    };
+    let body = &FINDINGS_DOC[start + heading.len()..];
+    let end = body.find("\n## ").unwrap_or(body.len());
+    body[..end].trim().to_string()
+}
+
+/// Which shipped profiles read a field, and under what name.
+fn profiles_needing(field: &str) -> Vec<String> {
+    profiles::PROFILES
+        .iter()
+        .filter_map(|p| {
+            let rules = profiles::load(p).ok()?;
+            let rule = rules.fields.iter().find(|f| f.id == field)?;
+            let guide = if rule.guide_categories.is_empty() {
+                String::new()
+            } else {
+                format!("; the guide says {}", rule.guide_categories.join(" or "))
+            };
+            Some(format!("{} (\"{}\"{guide})", p.name, rule.purpose))
+        })
+        .collect()
+}
+
+fn field_text(field: &str) -> Option<String> {
+    let category = OUT_OF_THE_BOX
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, c)| *c);
+    let needed = profiles_needing(field);
+    if category.is_none() && needed.is_empty() {
+        return None;
+    }
+    let mut out = format!("{field}\n\n");
+    match category {
+        Some(c) => out.push_str(&format!(
+            "Out of the box it is in the {c} category. To read it, the permission group needs:\n  {}\n",
+            permissions::category_view(c)
+        )),
+        None => out.push_str("It is not an out-of-the-box field: its category is whatever the tenant's metadata says.\n"),
+    }
+    out.push_str(
+        "Admins can move fields to other categories (custom ones too), and HiBob then leaves the field out \
+         silently unless that category is granted. `hibob-audit check` reads the tenant's own category from \
+         GET /company/people/fields and names the checkbox to tick.\n",
+    );
+    if !needed.is_empty() {
+        out.push_str(&format!("\nNeeded by: {}.\n", needed.join(", ")));
+    }
+    Some(out)
+}
+
+struct Symptom {
+    /// Every group must have a word of the topic in it.
+    words: &'static [&'static [&'static str]],
+    answer: fn() -> String,
+}
+
+fn employee_number() -> String {
+    format!(
+        "The employee number is work.employeeIdInCompany. When it is empty in an integration:\n\
+         1. Its category is not readable: out of the box it is Work, so tick {}. Guides also name Employment.\n\
+         2. An admin moved it into another (often custom) category: HiBob then leaves it out unless that category \
+         is ticked. `hibob-audit check` names the tenant's category (finding field-in-other-category).\n\
+         3. It is readable but empty in HiBob (finding field-empty): fill it in, nothing to tick.\n\
+         Run `hibob-audit check --profile NAME` to tell which.\n",
+        permissions::category_view("Work")
+    )
+}
+
+fn terminated() -> String {
+    format!(
+        "Terminated (and not-yet-started hired) employees are left out when the permission group's people \
+         condition does not include them. HiBob's \"Everyone\" means active employees only.\n\
+         Fix: {} > Select people by condition > Lifecycle status > add Terminated (integrators usually need \
+         Hired, Employed, Terminated and Leave (all types)).\n\
+         `hibob-audit check` reports lifecycle-status-not-visible for each missing status.\n",
+        permissions::ACCESS_RIGHTS
+    )
+}
+
+fn timeoff() -> String {
+    let lines: Vec<String> = [
+        (
+            "who's out, out today, request changes",
+            permissions::WHOS_OUT,
+        ),
+        ("private-policy absences", permissions::PRIVATE_POLICY),
+        ("pending requests", permissions::PENDING_REQUESTS),
+        ("balances", permissions::BALANCE),
+        ("policy types", permissions::TIMEOFF_SETTINGS),
+    ]
+    .iter()
+    .map(|(what, p)| format!("  {what}: {}", p.path()))
+    .collect();
+    format!(
+        "No time off in an integration means a Time off permission is missing (HiBob answers 403), or the \
+         people it concerns are outside the group's people condition. The permissions:\n{}\n\
+         `hibob-audit check` probes each one the rules need (timeoff-permission-missing, feature-permission-missing).\n",
+        lines.join("\n")
+    )
+}
+
+fn missing_permission() -> String {
+    format!(
+        "Merge's \"Missing permission\" means HiBob refused a call or left data out for the service user. Usual causes:\n\
+         - the service user is in no permission group (a new one has no permissions);\n\
+         - a People's data category is not ticked: {};\n\
+         - the people condition leaves people out: {};\n\
+         - a Time off permission is missing.\n\
+         Run `hibob-audit check --profile activtrak` (or your integration's rules) to see which, in HiBob's words.\n",
+        permissions::category_view("{Category}"),
+        permissions::ACCESS_RIGHTS
+    )
+}
+
+fn work_email() -> String {
+    format!(
+        "The work email is root.email. Guides say \"Work contact details\", but out of the box it is in Basic info: \
+         tick {}. If it is readable but empty, fill it in HiBob.\n",
+        permissions::category_view("Basic info")
+    )
+}
+
+const SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        words: &[&[
+            "employee number",
+            "employee id",
+            "employeeidincompany",
+            "employee no",
+        ]],
+        answer: employee_number,
+    },
+    Symptom {
+        words: &[&["terminated", "former", "leaver", "inactive", "offboarded"]],
+        answer: terminated,
+    },
+    Symptom {
+        words: &[&[
+            "missing permission",
+            "missing permissions",
+            "permission missing",
+        ]],
+        answer: missing_permission,
+    },
+    Symptom {
+        words: &[&[
+            "time off",
+            "timeoff",
+            "time-off",
+            "leave",
+            "balance",
+            "who's out",
+            "whos out",
+            "absence",
+            "pto",
+        ]],
+        answer: timeoff,
+    },
+    Symptom {
+        words: &[&["email"]],
+        answer: work_email,
+    },
+];
+
+/// The answer for a topic, or None when it is not known.
+pub fn explain(topic: &str) -> Option<String> {
+    let t = topic.trim();
+    let lower = t.to_lowercase();
+    if let Some(code) = Code::ALL.iter().find(|c| c.as_str() == lower) {
+        return Some(format!("{code}\n\n{}\n", finding_text(*code)));
+    }
+    if let Some(text) = field_text(t) {
+        return Some(text);
+    }
+    SYMPTOMS
+        .iter()
+        .find(|s| {
+            s.words
+                .iter()
+                .all(|group| group.iter().any(|w| lower.contains(w)))
+        })
+        .map(|s| (s.answer)())
+}
+
+/// What `explain` knows, for an unknown topic.
+pub fn topics() -> String {
+    format!(
+        "Finding codes: {}\nField IDs: {}\nSymptoms: \"employee number is empty\", \"terminated employees are missing\", \"no time off\", \"Missing permission\" (Merge), \"work email is empty\"",
+        Code::ALL.map(|c| c.as_str()).join(", "),
+        OUT_OF_THE_BOX
+            .iter()
+            .map(|(f, _)| *f)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_documented_text() {
+        for code in Code::ALL {
+            let text = explain(code.as_str()).unwrap();
+            assert!(text.contains("Level:"), "{code}: {text}");
+        }
+    }
+
+    #[test]
+    fn fields_and_symptoms_are_answered() {
+        let t = explain("work.employeeIdInCompany").unwrap();
+        assert!(
+            t.contains("Work category") && t.contains("activtrak") && t.contains("truto"),
+            "{t}"
+        );
+        assert!(
+            explain("employee number is empty")
+                .unwrap()
+                .contains("work.employeeIdInCompany")
+        );
+        assert!(
+            explain("terminated employees are missing")
+                .unwrap()
+                .contains("Lifecycle status > add Terminated")
+        );
+        assert!(
+            explain("no time off")
+                .unwrap()
+                .contains("See selected people's time off")
+        );
+        assert!(
+            explain("Missing permission")
+                .unwrap()
+                .contains("permission group")
+        );
+        assert!(explain("frobnicate").is_none());
+    }
+}

@@ -1,0 +1,126 @@
+//! `rules diff A B`: where two rules files (vendor guides) disagree.
+
+use std::fmt::Write as _;
+
+use super::{FieldRule, Rules};
+
+fn names<T: Clone + PartialEq>(a: &[T], b: &[T]) -> (Vec<T>, Vec<T>) {
+    let only_a = a.iter().filter(|x| !b.contains(x)).cloned().collect();
+    let only_b = b.iter().filter(|x| !a.contains(x)).cloned().collect();
+    (only_a, only_b)
+}
+
+fn field(f: &FieldRule) -> String {
+    format!("{} ({})", f.id, f.purpose)
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "(none)".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// A readable comparison. Empty sections say "(none)"; identical rules say so.
+pub fn render(a: &Rules, b: &Rules) -> String {
+    let mut out = String::new();
+    let (an, bn) = (&a.name, &b.name);
+    let _ = writeln!(out, "Rules `{an}` (A) against `{bn}` (B)\n");
+    let mut same = true;
+
+    let ids = |r: &Rules| r.fields.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+    let (only_a, only_b) = names(&ids(a), &ids(b));
+    let pick = |r: &Rules, ids: &[String]| -> Vec<String> {
+        r.fields
+            .iter()
+            .filter(|f| ids.contains(&f.id))
+            .map(field)
+            .collect()
+    };
+    let mut changed = Vec::new();
+    for fa in &a.fields {
+        if let Some(fb) = b.fields.iter().find(|f| f.id == fa.id) {
+            let mut d = Vec::new();
+            if fa.purpose != fb.purpose {
+                d.push(format!("purpose \"{}\" vs \"{}\"", fa.purpose, fb.purpose));
+            }
+            if fa.guide_categories != fb.guide_categories {
+                let g = |f: &FieldRule| {
+                    if f.guide_categories.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        f.guide_categories.join(" / ")
+                    }
+                };
+                d.push(format!("guide category {} vs {}", g(fa), g(fb)));
+            }
+            if fa.level != fb.level {
+                d.push(format!(
+                    "level {} vs {}",
+                    fa.level.as_str(),
+                    fb.level.as_str()
+                ));
+            }
+            if !d.is_empty() {
+                changed.push(format!("{}: {}", fa.id, d.join("; ")));
+            }
+        }
+    }
+    same &= only_a.is_empty() && only_b.is_empty() && changed.is_empty();
+    let _ = writeln!(out, "Fields:");
+    let _ = writeln!(out, "  only in {an}: {}", list(&pick(a, &only_a)));
+    let _ = writeln!(out, "  only in {bn}: {}", list(&pick(b, &only_b)));
+    let _ = writeln!(
+        out,
+        "  in both, different:{}",
+        if changed.is_empty() { " (none)" } else { "" }
+    );
+    for c in &changed {
+        let _ = writeln!(out, "    {c}");
+    }
+
+    let statuses = |r: &Rules| -> Vec<String> {
+        r.lifecycle
+            .as_ref()
+            .map(|l| l.statuses.iter().map(|s| s.label().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let (la, lb) = names(&statuses(a), &statuses(b));
+    let level = |r: &Rules| {
+        r.lifecycle
+            .as_ref()
+            .map_or("(not checked)", |l| l.level.as_str())
+    };
+    same &= la.is_empty() && lb.is_empty() && level(a) == level(b);
+    let _ = writeln!(out, "\nLifecycle statuses:");
+    let _ = writeln!(out, "  only in {an}: {}", list(&la));
+    let _ = writeln!(out, "  only in {bn}: {}", list(&lb));
+    if level(a) != level(b) {
+        let _ = writeln!(out, "  level: {} vs {}", level(a), level(b));
+    }
+
+    let caps = |r: &Rules| -> Vec<String> {
+        r.timeoff
+            .as_ref()
+            .map(|t| t.require.iter().map(|c| c.as_str().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let (ta, tb) = names(&caps(a), &caps(b));
+    let tlevel = |r: &Rules| {
+        r.timeoff
+            .as_ref()
+            .map_or("(not checked)", |t| t.level.as_str())
+    };
+    same &= ta.is_empty() && tb.is_empty() && tlevel(a) == tlevel(b);
+    let _ = writeln!(out, "\nTime off:");
+    let _ = writeln!(out, "  only in {an}: {}", list(&ta));
+    let _ = writeln!(out, "  only in {bn}: {}", list(&tb));
+    if tlevel(a) != tlevel(b) {
+        let _ = writeln!(out, "  level: {} vs {}", tlevel(a), tlevel(b));
+    }
+    if same {
+        out.push_str("\nThe two rules require the same.\n");
+    }
+    out
+}

@@ -1,0 +1,122 @@
+//! Offline support tools: explain, rules validate / init / diff (issue 6).
+
+use crate::support::run;
+
+#[test]
+fn explain_answers_codes_fields_and_symptoms() {
+    let out = run(&["explain", "category-not-readable"], &[], "");
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains("View selected employees'"),
+        "{}",
+        out.stdout
+    );
+
+    let out = run(&["explain", "work.employeeIdInCompany"], &[], "");
+    assert_eq!(out.code, 0);
+    for needle in [
+        "Work category",
+        "People's data > People > Work > View selected employees' Work sections",
+        "activtrak",
+        "truto",
+    ] {
+        assert!(out.stdout.contains(needle), "{needle}: {}", out.stdout);
+    }
+
+    for (topic, needle) in [
+        ("employee number is empty", "work.employeeIdInCompany"),
+        (
+            "terminated employees are missing",
+            "Lifecycle status > add Terminated",
+        ),
+        (
+            "no time off",
+            "See selected people's time off and sick leave balances",
+        ),
+        ("Missing permission", "permission group"),
+    ] {
+        let words: Vec<&str> = topic.split(' ').collect();
+        let mut args = vec!["explain"];
+        args.extend(words);
+        let out = run(&args, &[], "");
+        assert_eq!(out.code, 0, "{topic}");
+        assert!(out.stdout.contains(needle), "{topic}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn explain_lists_what_it_knows_for_an_unknown_topic() {
+    let out = run(&["explain", "quantum", "flux"], &[], "");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("unknown topic `quantum flux`"));
+    assert!(
+        out.stderr.contains("category-not-readable")
+            && out.stderr.contains("work.employeeIdInCompany")
+    );
+}
+
+#[test]
+fn rules_validate_pinpoints_every_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("broken.toml");
+    std::fs::write(
+        &path,
+        "[integration]\nname = \"x\"\ncolour = 1\n[[fields]]\nid = \"work title\"\npurpose = \"\"\n[[fields]]\nid = \"root.email\"\npurpose = \"E\"\nlevel = \"loud\"\n[lifecycle]\nstatuses = [\"Retired\"]\n",
+    )
+    .expect("write");
+    let shown = path.display().to_string();
+    let out = run(&["rules", "validate", &shown], &[], "");
+    assert_eq!(out.code, 2);
+    for at in ["3:1", "5:6", "6:11", "10:9", "12:13"] {
+        assert!(
+            out.stderr.contains(&format!("{shown}:{at}:")),
+            "{at}: {}",
+            out.stderr
+        );
+    }
+    assert!(out.stderr.contains("(5 problems)"), "{}", out.stderr);
+
+    // A syntax error stops at the first.
+    std::fs::write(&path, "[integration\nname = \"x\"\n").expect("write");
+    let out = run(&["rules", "validate", &shown], &[], "");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(&format!("{shown}:1:")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn rules_init_writes_a_template_that_validates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("mine.toml");
+    let shown = path.display().to_string();
+    let out = run(&["rules", "init", &shown], &[], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(&["rules", "validate", &shown], &[], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("valid rules `my-integration`"));
+    let out = run(&["rules", "init", &shown], &[], "");
+    assert_eq!(out.code, 2, "no overwrite without --force");
+    assert_eq!(run(&["rules", "init", &shown, "--force"], &[], "").code, 0);
+    let out = run(&["rules", "init"], &[], "");
+    assert!(out.stdout.starts_with("# hibob-audit rules"));
+}
+
+#[test]
+fn rules_diff_shows_where_guides_disagree() {
+    let out = run(&["rules", "diff", "activtrak", "truto"], &[], "");
+    assert_eq!(out.code, 0);
+    for needle in [
+        "only in truto: root.displayName",
+        "work.employeeIdInCompany: purpose \"Employee Number\" vs \"Employee number\"; guide category Employment / Work vs (none)",
+        "only in activtrak: Leave (all types)",
+        "only in truto: out-today, pending-requests, private-requests, policy-types",
+    ] {
+        assert!(out.stdout.contains(needle), "{needle}:\n{}", out.stdout);
+    }
+    let out = run(&["rules", "diff", "truto", "truto"], &[], "");
+    assert!(out.stdout.contains("require the same"));
+    assert_eq!(run(&["rules", "diff", "truto", "nope"], &[], "").code, 2);
+}
