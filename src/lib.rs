@@ -15,6 +15,7 @@ pub mod exit;
 pub mod explain;
 pub mod observations;
 pub mod permissions;
+pub mod policy;
 pub mod probes;
 pub mod record;
 pub mod render;

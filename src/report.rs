@@ -45,10 +45,11 @@ pub enum Code {
     RequestFailed,
     UnexpectedResponse,
     CallNotRecorded,
+    SuppressionUnused,
 }
 
 impl Code {
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 16] = [
         Code::CredentialsRejected,
         Code::EndpointForbidden,
         Code::NoEmployeesVisible,
@@ -64,7 +65,12 @@ impl Code {
         Code::RequestFailed,
         Code::UnexpectedResponse,
         Code::CallNotRecorded,
+        Code::SuppressionUnused,
     ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text.trim())
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -83,6 +89,7 @@ impl Code {
             Code::RequestFailed => "request-failed",
             Code::UnexpectedResponse => "unexpected-response",
             Code::CallNotRecorded => "call-not-recorded",
+            Code::SuppressionUnused => "suppression-unused",
         }
     }
 
@@ -127,6 +134,9 @@ impl Code {
             }
             Code::RequestFailed => {
                 "A call could not be completed (connection, TLS, timeout): the audit is incomplete."
+            }
+            Code::SuppressionUnused => {
+                "A suppression in the rules file matched no finding: it is stale."
             }
             Code::CallNotRecorded => {
                 "Replay: the recording has no answer for a call these rules need; record again with them."
@@ -239,6 +249,8 @@ pub struct Check {
     pub evidence: String,
     /// Why the check has its status.
     pub reason: String,
+    /// What to do when the check fails or warns, in HiBob's words.
+    pub fix: Option<String>,
     pub findings: Vec<Code>,
 }
 
@@ -270,8 +282,20 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings accepted by a `[[suppress]]` entry (listed in `suppressed`).
+    pub suppressed: usize,
+    /// Findings dropped by an `allow`.
+    pub allowed: usize,
     /// Employees the service user can see, when the search answered.
     pub employees_visible: Option<u64>,
+}
+
+/// A finding the rules file accepts, with its reason. It does not count for the outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuppressedFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub reason: String,
 }
 
 /// The audit's verdict. Built by `evaluate`, rendered by `render`.
@@ -279,6 +303,9 @@ pub struct Summary {
 pub struct Report {
     pub checks: Vec<Check>,
     pub findings: Vec<Finding>,
+    pub suppressed: Vec<SuppressedFinding>,
+    /// Findings dropped by an `allow`.
+    pub allowed: usize,
     /// False when a call that the audit needs could not be completed.
     pub complete: bool,
     pub employees_visible: Option<u64>,
@@ -307,6 +334,8 @@ impl Report {
             errors: level(Level::Error),
             warnings: level(Level::Warning),
             infos: level(Level::Info),
+            suppressed: self.suppressed.len(),
+            allowed: self.allowed,
             employees_visible: self.employees_visible,
         }
     }

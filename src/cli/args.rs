@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::report::Code;
+
 /// Audit a HiBob service user's permissions for an integration (ActivTrak, Truto, ...):
 /// which People's-data categories, lifecycle statuses and time-off permissions are missing,
 /// in HiBob's own words. Read-only.
@@ -56,6 +58,10 @@ pub struct OutputArgs {
     /// When to colour the table (NO_COLOR is honoured; never when stdout is not a terminal).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorChoice,
+
+    /// Print nothing on stdout, whatever the format: only the exit code says the outcome.
+    #[arg(long, short, help_heading = "Output")]
+    pub quiet: bool,
 
     /// Also write FORMAT to PATH, from the same run (repeatable), e.g. --output json=audit.json.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = output_target, help_heading = "Output")]
@@ -113,6 +119,9 @@ pub struct CheckArgs {
     #[arg(long, short, help_heading = "Output")]
     pub verbose: bool,
 
+    #[command(flatten)]
+    pub severity: SeverityArgs,
+
     /// Print the calls the audit would make, and make none (no credentials needed).
     #[arg(long, conflicts_with_all = ["record", "replay"])]
     pub plan: bool,
@@ -129,6 +138,35 @@ pub struct CheckArgs {
     /// Re-run the audit from a recording: no network, no credentials.
     #[arg(long, value_name = "PATH", help_heading = "Recording")]
     pub replay: Option<PathBuf>,
+}
+
+/// Severity control, as in cargo-deny. Precedence: docs/ci.md.
+#[derive(Debug, Args)]
+pub struct SeverityArgs {
+    /// Make findings of CODE errors (repeatable).
+    #[arg(long, short = 'D', value_name = "CODE", value_parser = code, help_heading = "Severity")]
+    pub deny: Vec<Code>,
+
+    /// Make findings of CODE warnings (repeatable).
+    #[arg(long, short = 'W', value_name = "CODE", value_parser = code, help_heading = "Severity")]
+    pub warn: Vec<Code>,
+
+    /// Drop findings of CODE from the report (repeatable).
+    #[arg(long, short = 'A', value_name = "CODE", value_parser = code, help_heading = "Severity")]
+    pub allow: Vec<Code>,
+
+    /// Warnings fail the audit too (exit 1).
+    #[arg(long, help_heading = "Severity")]
+    pub strict: bool,
+}
+
+fn code(text: &str) -> Result<Code, String> {
+    Code::parse(text).ok_or_else(|| {
+        format!(
+            "unknown finding code `{text}`; the codes are: {}",
+            Code::ALL.map(|c| c.as_str()).join(", ")
+        )
+    })
 }
 
 #[derive(Debug, Args)]

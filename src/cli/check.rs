@@ -47,7 +47,9 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
             Format::Json => plan::json(&plan, &rules.name, base.as_str()),
             _ => plan::text(&plan, &rules.name, base.as_str()),
         };
-        emit(io, &text)?;
+        if !args.output.quiet {
+            emit(io, &text)?;
+        }
         return Ok(Exit::Ok);
     }
     let outputs = Outputs::prepare(&args.output)?;
@@ -125,7 +127,8 @@ fn finish(
     outputs: Outputs,
     io: &mut Io,
 ) -> Result<Exit, CliError> {
-    let report = audit(api, rules, limits, args.verbose, io);
+    let policy = super::policy(rules, &args.severity);
+    let report = audit(api, rules, &policy, limits, args.verbose, io);
     let ctx = Context {
         profile: rules.name.clone(),
         title: rules.title.clone(),

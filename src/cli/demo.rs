@@ -14,7 +14,8 @@ pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
         waits: false,
         ..Limits::default()
     };
-    let report = audit(&tenant, &rules, limits, false, io);
+    let policy = crate::policy::Policy::from_rules(&rules);
+    let report = audit(&tenant, &rules, &policy, limits, false, io);
     let ctx = Context {
         profile: rules.name.clone(),
         title: rules.title.clone(),
@@ -34,7 +35,9 @@ pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
         crate::credentials::ENV_TOKEN
     );
     // Keep stdout one document when JSON or Markdown was asked for.
-    if args.output.format == Format::Table {
+    if args.output.quiet {
+        // Nothing on stdout.
+    } else if args.output.format == Format::Table {
         super::emit(io, &next)?;
     } else {
         let _ = io.stderr.write_all(next.as_bytes());

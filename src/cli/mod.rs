@@ -9,8 +9,8 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 pub use args::{
-    CheckArgs, Cli, ColorChoice, Command, DemoArgs, Format, OutputArgs, RulesCommand,
-    RulesSelection,
+    CheckArgs, Cli, ColorChoice, Command, DemoArgs, Format, OutputArgs, OutputTarget, RulesCommand,
+    RulesSelection, SeverityArgs,
 };
 
 use crate::exit::Exit;
@@ -174,6 +174,7 @@ impl Outputs {
 pub fn audit(
     api: &dyn crate::client::HiBobApi,
     rules: &Rules,
+    policy: &crate::policy::Policy,
     limits: crate::probes::Limits,
     verbose: bool,
     io: &mut Io,
@@ -205,7 +206,24 @@ pub fn audit(
         }
     };
     let observations = crate::probes::run(api, rules, io.today, limits, &mut log);
-    crate::evaluate::evaluate(rules, &observations)
+    crate::evaluate::evaluate_with(rules, &observations, policy)
+}
+
+/// The rules file's policy with the command line's on top. Among the flags, the strictest
+/// wins for a code given to several: --deny over --warn over --allow.
+pub fn policy(rules: &Rules, severity: &SeverityArgs) -> crate::policy::Policy {
+    use crate::policy::Severity;
+    use crate::report::Level;
+    let mut p = crate::policy::Policy::from_rules(rules);
+    for (codes, s) in [
+        (&severity.allow, Severity::Allow),
+        (&severity.warn, Severity::Level(Level::Warning)),
+        (&severity.deny, Severity::Level(Level::Error)),
+    ] {
+        p.cli_levels.extend(codes.iter().map(|c| (*c, s)));
+    }
+    p.strict = severity.strict;
+    p
 }
 
 /// Renders the report to stdout in `--format`, and to every `--output` file.
@@ -217,17 +235,19 @@ pub fn deliver(
     io: &mut Io,
 ) -> Result<(), CliError> {
     let color = use_color(output, io);
-    emit(
-        io,
-        &crate::render::render(
-            output.format,
-            report,
-            &crate::render::Context {
-                color,
-                ..ctx.clone()
-            },
-        ),
-    )?;
+    if !output.quiet {
+        emit(
+            io,
+            &crate::render::render(
+                output.format,
+                report,
+                &crate::render::Context {
+                    color,
+                    ..ctx.clone()
+                },
+            ),
+        )?;
+    }
     for (format, path, mut file) in outputs.files {
         let text = crate::render::render(
             format,

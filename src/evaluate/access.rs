@@ -15,6 +15,7 @@ pub(super) fn evaluate(obs: &Observations, sink: &mut Sink) -> Option<PeopleCoun
 
 fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mut Sink) {
     let what = format!("Service user accepted ({})", metadata.endpoint);
+    let mut fix = None;
     let (status, evidence, reason, codes) = match &metadata.outcome {
         CallOutcome::Answered(catalog) => (
             CheckStatus::Pass,
@@ -36,6 +37,7 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
             f.fix = Some("Check the service-user ID and token (HiBob: Settings > Integrations > Service users). Production and sandbox have separate service users: add --sandbox for a sandbox user. A lost token cannot be shown again: reset it there.".into());
             f.endpoint = Some(metadata.endpoint.clone());
             f.evidence.http_status = Some(401);
+            fix = f.fix.clone();
             sink.finding(f);
             (
                 CheckStatus::Fail,
@@ -57,6 +59,7 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
             f.fix = Some("An IP allow-list on the HiBob account may block this machine: run from an allowed address, or ask the HiBob admin to allow it.".into());
             f.endpoint = Some(metadata.endpoint.clone());
             f.evidence.http_status = Some(r.status);
+            fix = f.fix.clone();
             sink.finding(f);
             (
                 CheckStatus::Fail,
@@ -84,6 +87,7 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
         what,
         evidence,
         reason,
+        fix,
         findings: codes,
     });
 }
@@ -98,10 +102,12 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
             what,
             evidence: "not called".into(),
             reason: "not run: the metadata call did not succeed".into(),
+            fix: None,
             findings: vec![],
         });
         return None;
     };
+    let mut fix = None;
     let (status, evidence, reason, codes, counts) = match &people.outcome {
         CallOutcome::Answered(counts) if counts.employees == 0 => {
             let mut f = Finding::new(
@@ -119,11 +125,13 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
             ));
             f.endpoint = Some(people.endpoint.clone());
             f.evidence.employees = Some(0);
-            sink.finding(f);
+            let found_fix = f.fix.clone();
+            let effect = sink.finding(f);
+            fix = effect.fix(found_fix);
             (
-                CheckStatus::Fail,
+                effect.status(),
                 "0 employees visible".to_string(),
-                "no employee came back".to_string(),
+                effect.annotate("no employee came back".to_string()),
                 vec![Code::NoEmployeesVisible],
                 None,
             )
@@ -158,11 +166,13 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
             f.endpoint = Some(people.endpoint.clone());
             f.permission = Some("People's data > People".into());
             f.evidence.http_status = Some(r.status);
-            sink.finding(f);
+            let found_fix = f.fix.clone();
+            let effect = sink.finding(f);
+            fix = effect.fix(found_fix);
             (
-                CheckStatus::Fail,
+                effect.status(),
                 format!("HTTP {}", r.status),
-                "refused".to_string(),
+                effect.annotate("refused".to_string()),
                 vec![Code::EndpointForbidden],
                 None,
             )
@@ -187,6 +197,7 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
         what,
         evidence,
         reason,
+        fix,
         findings: codes,
     });
     counts

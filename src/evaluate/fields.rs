@@ -93,6 +93,8 @@ pub(super) fn evaluate(
     };
     let mut not_readable: BTreeMap<String, Vec<Gap>> = BTreeMap::new();
     let mut partly: BTreeMap<String, Vec<Gap>> = BTreeMap::new();
+    // Checks whose status follows their category's finding: (check index, category, code).
+    let mut gap_checks: Vec<(usize, String, Code)> = Vec::new();
 
     for rule in &rules.fields {
         let id = format!("field:{}", rule.id);
@@ -104,6 +106,7 @@ pub(super) fn evaluate(
                 what: label(rule),
                 evidence: "not probed".into(),
                 reason: unknown_reason(obs).into(),
+                fix: None,
                 findings: vec![],
             });
             continue;
@@ -119,14 +122,16 @@ pub(super) fn evaluate(
             );
             f.fix = Some("Check the field ID in the rules: IDs are case-sensitive, and custom fields have IDs like `category_1720508362305.field_1720508362306` (GET /company/people/fields lists them). If the field was deleted in HiBob, the integration cannot read it.".into());
             f.fields = vec![rule.id.clone()];
-            sink.finding(f);
+            let fix = f.fix.clone();
+            let effect = sink.finding(f);
             sink.check(Check {
                 id,
-                status: CheckStatus::Fail,
+                status: effect.status(),
                 category: None,
                 what: label(rule),
                 evidence: "not in metadata".into(),
-                reason: "the tenant has no such field".into(),
+                reason: effect.annotate("the tenant has no such field".into()),
+                fix: effect.fix(fix),
                 findings: vec![Code::FieldUnknown],
             });
             continue;
@@ -145,10 +150,12 @@ pub(super) fn evaluate(
                 what: label(rule),
                 evidence: "not probed".into(),
                 reason: unknown_reason(obs).into(),
+                fix: None,
                 findings: codes,
             });
             continue;
         };
+        let mut fix = None;
         let (status, reason) = match seen(counts) {
             Seen::NotReadable => {
                 codes.push(Code::CategoryNotReadable);
@@ -180,39 +187,56 @@ pub(super) fn evaluate(
             }
             Seen::Empty => {
                 codes.push(Code::FieldEmpty);
-                sink.finding(field_empty(rule, meta, counts));
+                let finding = field_empty(rule, meta, counts);
+                fix = finding.fix.clone();
+                let effect = sink.finding(finding);
+                fix = effect.fix(fix);
                 (
-                    CheckStatus::Warn,
-                    "readable, but no employee has a value: no data, not a missing permission"
-                        .to_string(),
+                    effect.status(),
+                    effect.annotate(
+                        "readable, but no employee has a value: no data, not a missing permission"
+                            .to_string(),
+                    ),
                 )
             }
             Seen::Readable => (CheckStatus::Pass, "readable".to_string()),
         };
-        sink.check(Check {
+        let gap = match seen(counts) {
+            Seen::NotReadable => Some(Code::CategoryNotReadable),
+            Seen::Partly => Some(Code::CategoryPartlyReadable),
+            _ => None,
+        };
+        let index = sink.check(Check {
             id,
             status,
             category,
             what: label(rule),
             evidence: counts_text(counts),
             reason,
+            fix,
             findings: codes,
         });
+        if let Some(code) = gap {
+            gap_checks.push((index, meta.category_name.clone(), code));
+        }
     }
 
-    for (category, gaps) in not_readable {
-        sink.finding(category_finding(
-            Code::CategoryNotReadable,
-            &category,
-            &gaps,
-        ));
-    }
-    for (category, gaps) in partly {
-        sink.finding(category_finding(
-            Code::CategoryPartlyReadable,
-            &category,
-            &gaps,
-        ));
+    // One finding per category and code; each field's check follows what became of it.
+    for (code, groups) in [
+        (Code::CategoryNotReadable, not_readable),
+        (Code::CategoryPartlyReadable, partly),
+    ] {
+        for (category, gaps) in groups {
+            let finding = category_finding(code, &category, &gaps);
+            let fix = finding.fix.clone();
+            let effect = sink.finding(finding);
+            for (index, _, _) in gap_checks
+                .iter()
+                .filter(|(_, c, k)| *c == category && *k == code)
+            {
+                sink.settle(*index, &effect, fix.clone());
+            }
+        }
     }
 }
 

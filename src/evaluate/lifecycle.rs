@@ -57,6 +57,7 @@ fn check(
     evidence: String,
     reason: String,
     codes: Vec<Code>,
+    fix: Option<String>,
 ) -> Check {
     Check {
         id: format!("lifecycle:{}", slug(status)),
@@ -68,6 +69,7 @@ fn check(
         ),
         evidence,
         reason,
+        fix,
         findings: codes,
     }
 }
@@ -120,6 +122,7 @@ pub(super) fn evaluate(
                 "not probed".into(),
                 unknown_reason(obs).into(),
                 vec![],
+                None,
             ));
         }
         return;
@@ -149,6 +152,7 @@ pub(super) fn evaluate(
                 format!("{n} of {}", employees(people.employees)),
                 "visible, so the condition includes it".into(),
                 vec![],
+                None,
             ));
             continue;
         }
@@ -180,23 +184,20 @@ pub(super) fn evaluate(
         f.permission = Some(permissions::lifecycle_condition(label));
         f.evidence.employees = Some(people.employees);
         f.evidence.lifecycle_statuses = statuses.clone();
-        sink.finding(f);
-        let state = match rule.level {
-            Level::Error => CheckStatus::Fail,
-            Level::Warning => CheckStatus::Warn,
-            Level::Info => CheckStatus::Pass,
-        };
+        let fix = f.fix.clone();
+        let effect = sink.finding(f);
         sink.check(check(
             status,
-            state,
+            effect.status(),
             format!("0 of {}", employees(people.employees)),
-            if hint.is_empty() {
+            effect.annotate(if hint.is_empty() {
                 "none visible: left out by the condition, or none exist".into()
             } else {
                 "none visible, and every visible employee is active: most likely \"Everyone\""
                     .into()
-            },
+            }),
             vec![Code::LifecycleStatusNotVisible],
+            effect.fix(fix),
         ));
     }
 }
@@ -237,6 +238,7 @@ fn unverifiable(
             "lifecycle not readable".into(),
             format!("{category} is not readable, so statuses cannot be seen"),
             vec![Code::LifecycleUnverifiable],
+            None,
         ));
     }
 }

@@ -1,7 +1,9 @@
 //! The pure core: `evaluate(rules, observations) -> Report`. No network, clock or environment.
 //!
 //! One module per area: `access` (credentials and the people search), `fields` (People's
-//! data categories).
+//! data categories), `lifecycle` (the people condition), `timeoff`. Every finding passes the
+//! severity policy (`crate::policy`) on its way into the report, and a check's status follows
+//! what became of its finding.
 
 mod access;
 mod fields;
@@ -9,24 +11,106 @@ mod lifecycle;
 mod timeoff;
 
 use crate::observations::{CallOutcome, Observations};
-use crate::report::{Check, Finding, Report};
+use crate::policy::{Effect, Policy};
+use crate::report::{Check, CheckStatus, Code, Finding, Level, Report, SuppressedFinding};
 use crate::rules::Rules;
 
-/// Collects checks and findings while the areas are evaluated.
-#[derive(Default)]
-pub(crate) struct Sink {
+/// Collects checks and findings while the areas are evaluated, applying the policy.
+pub(crate) struct Sink<'p> {
+    policy: &'p Policy,
+    used: Vec<bool>,
     checks: Vec<Check>,
     findings: Vec<Finding>,
+    suppressed: Vec<SuppressedFinding>,
+    allowed: usize,
     complete: bool,
 }
 
-impl Sink {
-    pub(crate) fn check(&mut self, check: Check) {
-        self.checks.push(check);
+impl Effect {
+    /// A check's status when its finding came to this.
+    pub(crate) fn status(&self) -> CheckStatus {
+        match self {
+            Effect::Reported(Level::Error) => CheckStatus::Fail,
+            Effect::Reported(Level::Warning) => CheckStatus::Warn,
+            Effect::Reported(Level::Info) | Effect::Suppressed(_) | Effect::Allowed => {
+                CheckStatus::Pass
+            }
+        }
     }
 
-    pub(crate) fn finding(&mut self, finding: Finding) {
-        self.findings.push(finding);
+    /// The fix a check carries: the finding's, when it is reported.
+    pub(crate) fn fix(&self, fix: Option<String>) -> Option<String> {
+        match self {
+            Effect::Reported(_) => fix,
+            _ => None,
+        }
+    }
+
+    /// Appends why a gap does not count, to a check's reason.
+    pub(crate) fn annotate(&self, reason: String) -> String {
+        match self {
+            Effect::Suppressed(why) => format!("{reason}; suppressed by the rules: {why}"),
+            Effect::Allowed => format!("{reason}; allowed by the severity settings"),
+            Effect::Reported(_) => reason,
+        }
+    }
+}
+
+impl<'p> Sink<'p> {
+    fn new(policy: &'p Policy) -> Self {
+        Sink {
+            policy,
+            used: vec![false; policy.suppressions.len()],
+            checks: Vec::new(),
+            findings: Vec::new(),
+            suppressed: Vec::new(),
+            allowed: 0,
+            complete: true,
+        }
+    }
+
+    pub(crate) fn check(&mut self, check: Check) -> usize {
+        self.checks.push(check);
+        self.checks.len() - 1
+    }
+
+    /// Sets a check's status, reason and fix after its finding went through the policy.
+    pub(crate) fn settle(&mut self, index: usize, effect: &Effect, fix: Option<String>) {
+        if let Some(c) = self.checks.get_mut(index) {
+            c.status = effect.status();
+            c.reason = effect.annotate(std::mem::take(&mut c.reason));
+            c.fix = effect.fix(fix);
+        }
+    }
+
+    /// Passes a finding through the policy: suppressed (with its reason), allowed, or
+    /// reported at its effective level.
+    pub(crate) fn finding(&mut self, mut finding: Finding) -> Effect {
+        if let Some(i) = self
+            .policy
+            .suppressions
+            .iter()
+            .position(|s| s.matches(&finding))
+        {
+            self.used[i] = true;
+            let reason = self.policy.suppressions[i].reason.clone();
+            self.suppressed.push(SuppressedFinding {
+                finding,
+                reason: reason.clone(),
+            });
+            return Effect::Suppressed(reason);
+        }
+        match self.policy.level(finding.code, finding.level) {
+            None => {
+                self.allowed += 1;
+                Effect::Allowed
+            }
+            Some(level) => {
+                finding.level = level;
+                self.findings.push(finding);
+                Effect::Reported(level)
+            }
+        }
     }
 
     pub(crate) fn incomplete(&mut self) {
@@ -34,16 +118,45 @@ impl Sink {
     }
 }
 
-/// Judges what the probes saw against what the rules require.
+/// Judges what the probes saw against what the rules require, with the rules file's own
+/// levels and suppressions.
 pub fn evaluate(rules: &Rules, observations: &Observations) -> Report {
-    let mut sink = Sink {
-        complete: true,
-        ..Sink::default()
-    };
+    evaluate_with(rules, observations, &Policy::from_rules(rules))
+}
+
+/// Judges with an explicit policy (the rules file's, plus the command line's).
+pub fn evaluate_with(rules: &Rules, observations: &Observations, policy: &Policy) -> Report {
+    let mut sink = Sink::new(policy);
     let people = access::evaluate(observations, &mut sink);
     fields::evaluate(rules, observations, people.as_ref(), &mut sink);
     lifecycle::evaluate(rules, observations, people.as_ref(), &mut sink);
     timeoff::evaluate(rules, observations, &mut sink);
+
+    // A suppression that matched nothing is stale. Only judged when the audit ran to the end:
+    // an incomplete audit may simply not have seen what it suppresses.
+    if sink.complete {
+        for (s, used) in policy.suppressions.iter().zip(sink.used.clone()) {
+            if used {
+                continue;
+            }
+            let mut f = Finding::new(
+                Code::SuppressionUnused,
+                Level::Warning,
+                format!(
+                    "The suppression of {} (rules line {}) matched no finding: it is stale.",
+                    s.describe(),
+                    s.line
+                ),
+            );
+            f.fix = Some("Remove it from the rules file, or correct its code and matchers (category, field, lifecycle_status, endpoint).".into());
+            f.fields = s.field.iter().cloned().collect();
+            f.category = s.category.clone();
+            if let Some(level) = policy.level(f.code, f.level) {
+                f.level = level;
+                sink.findings.push(f);
+            }
+        }
+    }
 
     let mut findings = sink.findings;
     findings.sort_by(|a, b| {
@@ -57,6 +170,8 @@ pub fn evaluate(rules: &Rules, observations: &Observations) -> Report {
     Report {
         checks: sink.checks,
         findings,
+        suppressed: sink.suppressed,
+        allowed: sink.allowed,
         complete: sink.complete,
         employees_visible: people.map(|p| p.employees),
     }

@@ -71,6 +71,7 @@ struct Verdict {
     evidence: String,
     reason: String,
     codes: Vec<Code>,
+    fix: Option<String>,
 }
 
 fn unknown(evidence: &str, reason: impl Into<String>) -> Verdict {
@@ -79,6 +80,7 @@ fn unknown(evidence: &str, reason: impl Into<String>) -> Verdict {
         evidence: evidence.into(),
         reason: reason.into(),
         codes: vec![],
+        fix: None,
     }
 }
 
@@ -110,6 +112,7 @@ pub(super) fn evaluate(rules: &Rules, obs: &Observations, sink: &mut Sink) {
             what: s.what.into(),
             evidence: verdict.evidence,
             reason: verdict.reason,
+            fix: verdict.fix,
             findings: verdict.codes,
         });
     }
@@ -144,16 +147,14 @@ fn refused(s: &Spec, endpoint: &str, r: &Refusal, level: Level, sink: &mut Sink)
     f.endpoint = Some(endpoint.to_string());
     f.permission = Some(s.permission.path());
     f.evidence.http_status = Some(r.status);
-    sink.finding(f);
+    let fix = f.fix.clone();
+    let effect = sink.finding(f);
     Verdict {
-        status: match level {
-            Level::Error => CheckStatus::Fail,
-            Level::Warning => CheckStatus::Warn,
-            Level::Info => CheckStatus::Pass,
-        },
+        status: effect.status(),
         evidence: format!("HTTP {}", r.status),
-        reason: format!("refused: \"{}\" is missing", s.permission.checkbox),
+        reason: effect.annotate(format!("refused: \"{}\" is missing", s.permission.checkbox)),
         codes: vec![code],
+        fix: effect.fix(fix),
     }
 }
 
@@ -187,6 +188,7 @@ fn not_answered(
                 evidence: status.map_or("no answer".into(), |s| format!("HTTP {s}")),
                 reason: "the call could not be completed".into(),
                 codes: vec![code],
+                fix: None,
             }
         }
     }
@@ -212,6 +214,7 @@ fn simple(s: &Spec, observed: &Observed<TimeoffAnswer>, level: Level, sink: &mut
             },
             reason: "answered, so the permission is granted".into(),
             codes: vec![],
+            fix: None,
         },
     }
 }
@@ -260,6 +263,7 @@ fn compare(
             reason: "more absences with the flag: they are visible, so the permission is granted"
                 .into(),
             codes: vec![],
+            fix: None,
         };
     }
     let what = if s.cap == Cap::PrivateRequests {

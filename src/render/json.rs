@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Context, TOOL, VERSION};
-use crate::report::{Check, Finding, Outcome, Report, Summary};
+use crate::report::{Check, Finding, Outcome, Report, Summary, SuppressedFinding};
 
 pub const FORMAT_VERSION: &str = "1";
 
@@ -17,6 +17,7 @@ struct Document<'a> {
     summary: Summary,
     checks: &'a [Check],
     findings: &'a [Finding],
+    suppressed: &'a [SuppressedFinding],
 }
 
 #[derive(Serialize)]
@@ -45,6 +46,7 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         summary: report.summary(),
         checks: &report.checks,
         findings: &report.findings,
+        suppressed: &report.suppressed,
     };
     // Serializing plain structs of strings and numbers cannot fail.
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());

@@ -75,6 +75,20 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     already_fine(report, &mut out);
     notes(report, &mut out);
 
+    if !report.suppressed.is_empty() {
+        out.push_str("## Accepted gaps\n\nThe rules file accepts these on purpose; they do not fail the audit.\n\n");
+        for sf in &report.suppressed {
+            let _ = writeln!(
+                out,
+                "- {} ({}). Reason: {}",
+                md(&sf.finding.message),
+                sf.finding.code,
+                md(&sf.reason)
+            );
+        }
+        out.push('\n');
+    }
+
     let unknown: Vec<_> = report
         .checks
         .iter()

@@ -110,6 +110,24 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         }
     }
 
+    if !report.suppressed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSuppressed by the rules ({}):",
+            report.suppressed.len()
+        );
+        for sf in &report.suppressed {
+            let _ = writeln!(
+                out,
+                "\n{} {}  {}\n        reason: {}",
+                paint_level(sf.finding.level, ctx.color),
+                sf.finding.code,
+                terminal(&sf.finding.message),
+                terminal(&sf.reason)
+            );
+        }
+    }
+
     let s = report.summary();
     let outcome = report.outcome();
     let verdict = outcome.as_str().to_uppercase();
@@ -134,6 +152,9 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     );
     if let Some(n) = s.employees_visible {
         let _ = write!(out, "; {} visible", crate::evaluate::employees(n));
+    }
+    if s.suppressed > 0 || s.allowed > 0 {
+        let _ = write!(out, "; {} suppressed, {} allowed", s.suppressed, s.allowed);
     }
     out.push('\n');
     out

@@ -9,7 +9,7 @@ pub mod profiles;
 /// The commented template that `rules init` writes.
 pub const TEMPLATE: &str = include_str!("template.toml");
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
 
@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::report::Level;
+use crate::policy::{Severity, Suppression};
+use crate::report::{Code, Level};
 
 /// At most this many fields in one people search (HiBob's limit is 400; the audit adds a few).
 pub const MAX_FIELDS: usize = 390;
@@ -151,6 +152,10 @@ pub struct Rules {
     pub fields: Vec<FieldRule>,
     pub lifecycle: Option<LifecycleRule>,
     pub timeoff: Option<TimeoffRule>,
+    /// `[levels]`: finding code to severity.
+    pub levels: BTreeMap<Code, Severity>,
+    /// `[[suppress]]`: accepted gaps, each with a reason.
+    pub suppressions: Vec<Suppression>,
 }
 
 /// One problem in a rules file, at a line and column (both 1-based).
@@ -367,9 +372,18 @@ fn validate(doc: &DeTable, p: &mut Problems) -> Rules {
     let mut lifecycle = None;
     let mut timeoff = None;
     let mut field_tables: Vec<Range<usize>> = Vec::new();
+    let mut levels = BTreeMap::new();
+    let mut suppressions = Vec::new();
     for (key, v) in entries(
         doc,
-        &["integration", "fields", "lifecycle", "timeoff"],
+        &[
+            "integration",
+            "fields",
+            "lifecycle",
+            "timeoff",
+            "levels",
+            "suppress",
+        ],
         "the rules file",
         p,
     ) {
@@ -388,6 +402,20 @@ fn validate(doc: &DeTable, p: &mut Problems) -> Rules {
                 }
             }
             "lifecycle" => lifecycle = table(v, key, p).map(|t| validate_lifecycle(t, v.span(), p)),
+            "levels" => {
+                if let Some(t) = table(v, key, p) {
+                    levels = validate_levels(t, p);
+                }
+            }
+            "suppress" => {
+                for item in array(v, key, p) {
+                    if let Some(s) = table(item, "suppress", p)
+                        .and_then(|t| validate_suppression(t, item.span(), p))
+                    {
+                        suppressions.push(s);
+                    }
+                }
+            }
             _ => timeoff = table(v, key, p).map(|t| validate_timeoff(t, v.span(), p)),
         }
     }
@@ -426,7 +454,121 @@ fn validate(doc: &DeTable, p: &mut Problems) -> Rules {
         fields,
         lifecycle,
         timeoff,
+        levels,
+        suppressions,
     }
+}
+
+fn code(v: &Value, text: &str, p: &mut Problems) -> Option<Code> {
+    let c = Code::parse(text);
+    if c.is_none() {
+        p.add(
+            v.span(),
+            format!(
+                "unknown finding code `{text}`, expected one of: {}",
+                Code::ALL.map(|c| c.as_str()).join(", ")
+            ),
+        );
+    }
+    c
+}
+
+/// `[levels]`: `code = "error" | "warning" | "info" | "allow"`.
+fn validate_levels(t: &DeTable, p: &mut Problems) -> BTreeMap<Code, Severity> {
+    let mut out = BTreeMap::new();
+    for (k, v) in t.iter() {
+        let key: &str = k.get_ref();
+        let Some(c) = Code::parse(key) else {
+            p.add(
+                k.span(),
+                format!(
+                    "unknown finding code `{key}` in [levels], expected one of: {}",
+                    Code::ALL.map(|c| c.as_str()).join(", ")
+                ),
+            );
+            continue;
+        };
+        let Some(text) = string(v, key, p) else {
+            continue;
+        };
+        match Severity::parse(&text) {
+            Some(s) => {
+                out.insert(c, s);
+            }
+            None => p.add(
+                v.span(),
+                format!("unknown level `{text}` for `{key}`, expected one of: error, warning, info, allow"),
+            ),
+        }
+    }
+    out
+}
+
+/// `[[suppress]]`: a code, optional matchers, and a reason (required).
+fn validate_suppression(t: &DeTable, span: Range<usize>, p: &mut Problems) -> Option<Suppression> {
+    let mut s = Suppression {
+        code: Code::CategoryNotReadable,
+        category: None,
+        field: None,
+        lifecycle_status: None,
+        endpoint: None,
+        reason: String::new(),
+        line: line_col(p.text, span.start).0,
+    };
+    let (mut has_code, mut ok) = (false, true);
+    for (key, v) in entries(
+        t,
+        &[
+            "code",
+            "category",
+            "field",
+            "lifecycle_status",
+            "endpoint",
+            "reason",
+        ],
+        "[[suppress]]",
+        p,
+    ) {
+        let Some(text) = string(v, key, p) else {
+            ok = false;
+            continue;
+        };
+        match key {
+            "code" => match code(v, &text, p) {
+                Some(c) => {
+                    s.code = c;
+                    has_code = true;
+                }
+                None => ok = false,
+            },
+            "category" => s.category = Some(text),
+            "field" => s.field = Some(text),
+            "lifecycle_status" => s.lifecycle_status = Some(text),
+            "endpoint" => s.endpoint = Some(text),
+            _ => {
+                if text.is_empty() {
+                    p.add(v.span(), "a suppression's `reason` must not be empty");
+                    ok = false;
+                }
+                s.reason = text;
+            }
+        }
+    }
+    if !has_code && ok {
+        p.add(span.clone(), "[[suppress]] needs a `code`");
+        ok = false;
+    }
+    if !t.iter().any(|(k, _)| {
+        let key: &str = k.get_ref();
+        key == "reason"
+    }) {
+        p.add(
+            span,
+            "[[suppress]] needs a `reason`: say why the gap is accepted",
+        );
+        ok = false;
+    }
+    ok.then_some(s)
 }
 
 fn validate_integration(
