@@ -220,6 +220,8 @@ pub enum Format {
     Json,
     /// A hand-off checklist for the HiBob admin, in HiBob's words.
     Markdown,
+    /// JUnit XML for CI test reporters: one testcase per check.
+    Junit,
 }
 
 /// `--output FORMAT=PATH`.
@@ -233,8 +235,9 @@ fn output_target(text: &str) -> Result<OutputTarget, String> {
     let (format, path) = text
         .split_once('=')
         .ok_or_else(|| format!("expected FORMAT=PATH (e.g. json=audit.json), not `{text}`"))?;
-    let format = Format::from_str(format.trim(), true)
-        .map_err(|_| format!("unknown format `{format}`: expected table, json or markdown"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        format!("unknown format `{format}`: expected table, json, markdown or junit")
+    })?;
     if path.trim().is_empty() {
         return Err("the PATH after `=` is empty".into());
     }

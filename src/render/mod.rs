@@ -1,6 +1,7 @@
 //! Renderers: a report in, text out. They never decide anything.
 
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod plan;
 pub mod table;
@@ -32,5 +33,6 @@ pub fn render(format: crate::cli::Format, report: &Report, ctx: &Context) -> Str
         crate::cli::Format::Table => table::render(report, ctx),
         crate::cli::Format::Json => json::render(report, ctx),
         crate::cli::Format::Markdown => markdown::render(report, ctx),
+        crate::cli::Format::Junit => junit::render(report, ctx),
     }
 }

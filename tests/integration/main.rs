@@ -4,6 +4,7 @@ mod support;
 
 mod access;
 mod categories;
+mod ci_output;
 mod cli_usage;
 mod demo;
 mod docs;
@@ -13,5 +14,6 @@ mod privacy;
 mod properties;
 mod recording;
 mod requests;
+mod schema;
 mod support_tools;
 mod timeoff;
