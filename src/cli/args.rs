@@ -27,6 +27,14 @@ pub enum Command {
     /// List, show, validate, write or compare rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout: `hibob-audit man > hibob-audit.1`.
+    Man,
     /// Explain a finding code, a field ID or a symptom, offline.
     Explain {
         /// e.g. `category-not-readable`, `work.employeeIdInCompany`, `terminated employees are missing`.

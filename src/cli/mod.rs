@@ -28,6 +28,9 @@ pub struct Io<'a> {
     pub today: crate::date::Date,
 }
 
+/// The man page's EXIT STATUS section (the same table as docs/exit-codes.md).
+const MAN_EXIT_STATUS: &str = ".SH \"EXIT STATUS\"\n.TP\n0\nNo error-level finding (also demo, rules, explain, --help).\n.TP\n1\nAt least one error-level finding.\n.TP\n2\nUsage, rules or credential-input error: nothing was probed.\n.TP\n3\nThe audit could not be completed: credentials rejected, network, timeout, non-JSON answer, server error.\n";
+
 /// A failure before or outside the audit, with the exit code it maps to.
 #[derive(Debug)]
 pub struct CliError {
@@ -50,6 +53,23 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<Exit, CliError> {
         Command::Check(args) => check::run(&args, io),
         Command::Demo(args) => demo::run(&args, io),
         Command::Rules(cmd) => rules::run(&cmd, io),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "hibob-audit", &mut out);
+            emit(io, &String::from_utf8_lossy(&out))?;
+            Ok(Exit::Ok)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| CliError::usage(anyhow::anyhow!("cannot render the man page: {e}")))?;
+            out.extend_from_slice(MAN_EXIT_STATUS.as_bytes());
+            emit(io, &String::from_utf8_lossy(&out))?;
+            Ok(Exit::Ok)
+        }
         Command::Explain { topic } => {
             let topic = topic.join(" ");
             match crate::explain::explain(&topic) {
