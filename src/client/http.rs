@@ -27,6 +27,8 @@ impl HttpClient {
             .http_status_as_error(false)
             .proxy(proxy)
             .max_redirects(0)
+            // Large reads: the people search answers tens of megabytes at once.
+            .input_buffer_size(1024 * 1024)
             .user_agent(concat!("hibob-audit/", env!("CARGO_PKG_VERSION")))
             .build();
         let pair = format!(

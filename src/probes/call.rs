@@ -244,15 +244,31 @@ fn transport_failure<T>(e: TransportError) -> Attempt<T> {
     }
 }
 
-/// Counts the bytes read through it.
+/// Counts the bytes read through it. A decoder that reads the whole body gets a buffer sized
+/// by `Content-Length` at once, instead of growing (and copying) it step by step.
 struct Counting<R> {
     inner: R,
     bytes: u64,
+    /// The announced size, trusted up to a cap.
+    length: Option<usize>,
 }
+
+/// The largest `Content-Length` reserved up front (larger bodies grow as they come).
+const RESERVE_CAP: usize = 1 << 30;
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn read_to_end(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
+        if let Some(length) = self.length.take() {
+            let wanted = length.saturating_sub(self.bytes as usize).min(RESERVE_CAP);
+            buf.reserve_exact(wanted.saturating_sub(buf.capacity() - buf.len()) + 1);
+        }
+        let n = self.inner.read_to_end(buf)?;
         self.bytes += n as u64;
         Ok(n)
     }
@@ -313,9 +329,13 @@ fn classify<T>(
     let status = response.status;
     let content_type = response.content_type.clone();
     let server_wait = rate_limit_wait(&response);
+    let length = response
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<usize>().ok());
     let mut body = Counting {
         inner: response.body,
         bytes: 0,
+        length,
     };
     let failure = |detail: String| {
         CallOutcome::Failed(Failure {
