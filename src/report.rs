@@ -322,6 +322,14 @@ impl Report {
         }
     }
 
+    /// The checks that could not be judged.
+    pub fn unknown_checks(&self) -> Vec<&Check> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Unknown)
+            .collect()
+    }
+
     pub fn summary(&self) -> Summary {
         let count = |s: CheckStatus| self.checks.iter().filter(|c| c.status == s).count();
         let level = |l: Level| self.findings.iter().filter(|f| f.level == l).count();

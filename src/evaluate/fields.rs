@@ -91,8 +91,8 @@ pub(super) fn evaluate(
         CallOutcome::Answered(c) => Some(c),
         _ => None,
     };
-    let mut not_readable: BTreeMap<String, Vec<Gap>> = BTreeMap::new();
-    let mut partly: BTreeMap<String, Vec<Gap>> = BTreeMap::new();
+    // Unreadable and partly readable fields, per code and category: one finding each.
+    let mut gaps: BTreeMap<(Code, String), Vec<Gap>> = BTreeMap::new();
     // Checks whose status follows their category's finding: (check index, category, code).
     let mut gap_checks: Vec<(usize, String, Code)> = Vec::new();
 
@@ -157,10 +157,17 @@ pub(super) fn evaluate(
         };
         let mut fix = None;
         let (status, reason) = match seen(counts) {
-            Seen::NotReadable => {
-                codes.push(Code::CategoryNotReadable);
-                not_readable
-                    .entry(meta.category_name.clone())
+            gap @ (Seen::NotReadable | Seen::Partly) => {
+                let (code, what) = if gap == Seen::NotReadable {
+                    (Code::CategoryNotReadable, "is not readable")
+                } else {
+                    (
+                        Code::CategoryPartlyReadable,
+                        "is readable for only some employees",
+                    )
+                };
+                codes.push(code);
+                gaps.entry((code, meta.category_name.clone()))
                     .or_default()
                     .push(Gap {
                         rule,
@@ -168,21 +175,7 @@ pub(super) fn evaluate(
                     });
                 (
                     status_for(rule.level),
-                    format!("{} is not readable", meta.category_name),
-                )
-            }
-            Seen::Partly => {
-                codes.push(Code::CategoryPartlyReadable);
-                partly
-                    .entry(meta.category_name.clone())
-                    .or_default()
-                    .push(Gap {
-                        rule,
-                        counts: *counts,
-                    });
-                (
-                    status_for(rule.level),
-                    format!("{} is readable for only some employees", meta.category_name),
+                    format!("{} {what}", meta.category_name),
                 )
             }
             Seen::Empty => {
@@ -221,21 +214,16 @@ pub(super) fn evaluate(
         }
     }
 
-    // One finding per category and code; each field's check follows what became of it.
-    for (code, groups) in [
-        (Code::CategoryNotReadable, not_readable),
-        (Code::CategoryPartlyReadable, partly),
-    ] {
-        for (category, gaps) in groups {
-            let finding = category_finding(code, &category, &gaps);
-            let fix = finding.fix.clone();
-            let effect = sink.finding(finding);
-            for (index, _, _) in gap_checks
-                .iter()
-                .filter(|(_, c, k)| *c == category && *k == code)
-            {
-                sink.settle(*index, &effect, fix.clone());
-            }
+    // One finding per code and category; each field's check follows what became of it.
+    for ((code, category), list) in gaps {
+        let finding = category_finding(code, &category, &list);
+        let fix = finding.fix.clone();
+        let effect = sink.finding(finding);
+        for (index, _, _) in gap_checks
+            .iter()
+            .filter(|(_, c, k)| *c == category && *k == code)
+        {
+            sink.settle(*index, &effect, fix.clone());
         }
     }
 }

@@ -89,11 +89,7 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         out.push('\n');
     }
 
-    let unknown: Vec<_> = report
-        .checks
-        .iter()
-        .filter(|c| c.status == CheckStatus::Unknown)
-        .collect();
+    let unknown = report.unknown_checks();
     if !unknown.is_empty() {
         out.push_str("## Could not be checked\n\n");
         for c in unknown {

@@ -66,11 +66,7 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     }
     let _ = writeln!(out, "{table}");
 
-    let unknown: Vec<_> = report
-        .checks
-        .iter()
-        .filter(|c| c.status == CheckStatus::Unknown)
-        .collect();
+    let unknown = report.unknown_checks();
     if !unknown.is_empty() {
         let _ = writeln!(out, "\nCould not be judged ({}):", unknown.len());
         // One line per reason, so a stopped audit does not repeat itself.

@@ -3,17 +3,7 @@
 use serde_json::Value;
 
 use crate::support::fake_hibob::{FieldDef, granted};
-use crate::support::{FakeHiBob, check, snapshot_both};
-
-fn findings(doc: &Value, code: &str) -> Vec<Value> {
-    doc["findings"]
-        .as_array()
-        .expect("findings array")
-        .iter()
-        .filter(|f| f["code"] == code)
-        .cloned()
-        .collect()
-}
+use crate::support::{FakeHiBob, check, snapshot_both, with_code};
 
 #[test]
 fn fully_granted_tenant_passes_with_activtrak() {
@@ -23,7 +13,7 @@ fn fully_granted_tenant_passes_with_activtrak() {
     let doc = json.json();
     assert_eq!(doc["outcome"], "pass");
     // Out of the box the work email is in Basic info, not Work contact details as the guide says.
-    let other = findings(&doc, "field-in-other-category");
+    let other = with_code(&doc, "field-in-other-category");
     assert_eq!(other.len(), 1, "{doc:#}");
     assert_eq!(other[0]["fields"][0], "root.email");
     assert_eq!(other[0]["category"], "Basic info");
@@ -47,7 +37,7 @@ fn removing_basic_info_names_exactly_that_category() {
     let (table, json) = snapshot_both("basic-info-removed", &fake, &["--profile", "activtrak"]);
     assert_eq!(table.code, 1);
     let doc = json.json();
-    let missing = findings(&doc, "category-not-readable");
+    let missing = with_code(&doc, "category-not-readable");
     assert_eq!(missing.len(), 1, "{doc:#}");
     assert_eq!(missing[0]["category"], "Basic info");
     assert_eq!(
@@ -83,7 +73,7 @@ fn removing_any_one_category_names_exactly_that_category() {
         let run = check(&fake, &["--profile", "truto", "--format", "json"]);
         assert_eq!(run.code, 1, "{name}: {}", run.stdout);
         let doc = run.json();
-        let missing = findings(&doc, "category-not-readable");
+        let missing = with_code(&doc, "category-not-readable");
         assert_eq!(missing.len(), 1, "{name}: {doc:#}");
         assert_eq!(missing[0]["category"], name);
         assert_eq!(
@@ -91,7 +81,7 @@ fn removing_any_one_category_names_exactly_that_category() {
             format!("People's data > People > {name} > View selected employees' {name} sections")
         );
         assert_eq!(missing[0]["level"], "error");
-        assert!(findings(&doc, "category-partly-readable").is_empty());
+        assert!(with_code(&doc, "category-partly-readable").is_empty());
     }
 }
 
@@ -106,7 +96,7 @@ fn a_moved_field_is_reported_under_the_tenants_category() {
     let (table, json) = snapshot_both("moved-field-unreadable", &fake, &["--profile", "activtrak"]);
     assert_eq!(table.code, 1);
     let doc = json.json();
-    let missing = findings(&doc, "category-not-readable");
+    let missing = with_code(&doc, "category-not-readable");
     assert_eq!(missing.len(), 1, "{doc:#}");
     assert_eq!(missing[0]["category"], "Employee identifiers");
     assert_eq!(
@@ -117,7 +107,7 @@ fn a_moved_field_is_reported_under_the_tenants_category() {
         !table.stdout.contains("People > Work > View"),
         "must not send the admin to the guide's category"
     );
-    let other = findings(&doc, "field-in-other-category");
+    let other = with_code(&doc, "field-in-other-category");
     assert!(
         other
             .iter()
@@ -139,7 +129,7 @@ fn a_moved_field_in_a_granted_category_passes_with_a_note() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     let doc = run.json();
     assert!(
-        findings(&doc, "field-in-other-category")
+        with_code(&doc, "field-in-other-category")
             .iter()
             .any(|f| f["category"] == "Employee identifiers")
     );
@@ -151,8 +141,8 @@ fn a_readable_but_empty_field_is_never_a_missing_permission() {
     let (table, json) = snapshot_both("field-empty", &fake, &["--profile", "activtrak"]);
     assert_eq!(table.code, 0);
     let doc = json.json();
-    assert!(findings(&doc, "category-not-readable").is_empty());
-    let empty = findings(&doc, "field-empty");
+    assert!(with_code(&doc, "category-not-readable").is_empty());
+    let empty = with_code(&doc, "field-empty");
     assert_eq!(empty.len(), 1);
     assert_eq!(empty[0]["level"], "warning");
     assert_eq!(empty[0]["permission"], Value::Null);
@@ -174,7 +164,7 @@ fn a_category_hidden_for_some_employees_is_partly_readable() {
     let (table, json) = snapshot_both("partly-readable", &fake, &["--profile", "activtrak"]);
     assert_eq!(table.code, 1);
     let doc = json.json();
-    let partly = findings(&doc, "category-partly-readable");
+    let partly = with_code(&doc, "category-partly-readable");
     assert_eq!(partly.len(), 1, "{doc:#}");
     assert_eq!(partly[0]["category"], "Work");
     assert_eq!(partly[0]["evidence"]["fields"][0]["present"], 7);
@@ -214,7 +204,7 @@ fn a_field_unknown_to_the_tenant_is_an_error() {
     assert_eq!(run.code, 1);
     let doc = run.json();
     assert_eq!(doc["profile"], "custom");
-    let unknown = findings(&doc, "field-unknown");
+    let unknown = with_code(&doc, "field-unknown");
     assert_eq!(unknown.len(), 1);
     assert_eq!(unknown[0]["fields"][0], "work.employeeNumber");
     assert_eq!(unknown[0]["level"], "error");

@@ -1,27 +1,7 @@
 //! Time-off permissions against the fake (issue 4).
 
-use serde_json::Value;
-
 use crate::support::fake_hibob::{RefusalStyle, TimeoffPerm, granted};
-use crate::support::{FakeHiBob, check, snapshot_both};
-
-fn with_code<'a>(doc: &'a Value, code: &str) -> Vec<&'a Value> {
-    doc["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["code"] == code)
-        .collect()
-}
-
-fn check_of<'a>(doc: &'a Value, id: &str) -> &'a Value {
-    doc["checks"]
-        .as_array()
-        .expect("checks")
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id} in {doc:#}"))
-}
+use crate::support::{FakeHiBob, check, check_of, snapshot_both, with_code};
 
 #[test]
 fn without_see_whos_out_every_reader_of_it_fails_in_hibobs_words() {

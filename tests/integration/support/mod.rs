@@ -56,6 +56,26 @@ pub fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
     }
 }
 
+/// The findings of a JSON report with this code.
+pub fn with_code<'a>(doc: &'a serde_json::Value, code: &str) -> Vec<&'a serde_json::Value> {
+    doc["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .filter(|f| f["code"] == code)
+        .collect()
+}
+
+/// The check of a JSON report with this id.
+pub fn check_of<'a>(doc: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    doc["checks"]
+        .as_array()
+        .expect("checks array")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {doc:#}"))
+}
+
 pub fn credentials() -> Vec<(&'static str, &'static str)> {
     vec![
         ("HIBOB_SERVICE_USER_ID", SERVICE_USER_ID),
