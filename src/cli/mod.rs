@@ -19,7 +19,7 @@ use crate::rules::{Rules, profiles};
 /// What the process offers the command: streams and the environment.
 pub struct Io<'a> {
     pub stdout: &'a mut dyn Write,
-    pub stderr: &'a mut dyn Write,
+    pub stderr: &'a mut (dyn Write + Send),
     pub stdin: &'a mut dyn Read,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub stdout_is_terminal: bool,
@@ -199,15 +199,20 @@ pub fn audit(
     verbose: bool,
     io: &mut Io,
 ) -> crate::report::Report {
-    let stderr = &mut *io.stderr;
-    let mut log = |e: &crate::probes::Event| match e {
+    // Probes run on two threads: they share stderr through a lock.
+    let stderr = std::sync::Mutex::new(&mut *io.stderr);
+    let say = |line: String| {
+        if let Ok(mut w) = stderr.lock() {
+            let _ = writeln!(w, "{line}");
+        }
+    };
+    let log = |e: &crate::probes::Event| match e {
         crate::probes::Event::Call(c) if verbose => {
             let status = c.status.map_or("no answer".to_string(), |s| s.to_string());
-            let _ = writeln!(
-                stderr,
+            say(format!(
                 "hibob-audit: {} -> {status} in {} ms ({} bytes)",
                 c.endpoint, c.millis, c.bytes
-            );
+            ));
         }
         crate::probes::Event::Call(_) => {}
         crate::probes::Event::Retry {
@@ -216,16 +221,15 @@ pub fn audit(
             wait,
             attempt,
         } => {
-            let _ = writeln!(
-                stderr,
+            say(format!(
                 "hibob-audit: {endpoint}: {}; waiting {:.1} s before attempt {attempt} of {}",
                 crate::sanitize::terminal(why),
                 wait.as_secs_f32(),
                 crate::probes::call::MAX_ATTEMPTS
-            );
+            ));
         }
     };
-    let observations = crate::probes::run(api, rules, io.today, limits, &mut log);
+    let observations = crate::probes::run(api, rules, io.today, limits, &log);
     crate::evaluate::evaluate_with(rules, &observations, policy)
 }
 

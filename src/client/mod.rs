@@ -124,8 +124,9 @@ pub enum TransportError {
     Other(String),
 }
 
-/// HiBob's endpoints as the probes see them. Implementations never write to HiBob.
-pub trait HiBobApi {
+/// HiBob's endpoints as the probes see them. Implementations never write to HiBob. They are
+/// shared between the probes' threads, hence `Sync`.
+pub trait HiBobApi: Sync {
     /// A short description of where calls go (the base URL, or "embedded sample tenant").
     fn target(&self) -> String;
 

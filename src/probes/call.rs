@@ -97,7 +97,7 @@ impl Default for Limits {
 /// Makes calls against one API within one deadline.
 pub struct Caller<'a> {
     api: &'a dyn HiBobApi,
-    log: &'a mut dyn FnMut(&Event),
+    log: &'a (dyn Fn(&Event) + Sync),
     limits: Limits,
     deadline: Instant,
     seed: u64,
@@ -113,7 +113,7 @@ struct Attempt<T> {
 }
 
 impl<'a> Caller<'a> {
-    pub fn new(api: &'a dyn HiBobApi, limits: Limits, log: &'a mut dyn FnMut(&Event)) -> Self {
+    pub fn new(api: &'a dyn HiBobApi, limits: Limits, log: &'a (dyn Fn(&Event) + Sync)) -> Self {
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0x9e37_79b9, |d| d.as_nanos() as u64)
@@ -124,6 +124,17 @@ impl<'a> Caller<'a> {
             limits,
             deadline: Instant::now() + limits.deadline,
             seed,
+        }
+    }
+
+    /// Another caller for a concurrent probe: same API, log, limits and deadline.
+    pub fn sibling(&self) -> Caller<'a> {
+        Caller {
+            api: self.api,
+            log: self.log,
+            limits: self.limits,
+            deadline: self.deadline,
+            seed: self.seed.rotate_left(17) | 1,
         }
     }
 

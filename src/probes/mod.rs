@@ -55,7 +55,7 @@ pub fn run(
     rules: &Rules,
     today: Date,
     limits: Limits,
-    log: &mut dyn FnMut(&Event),
+    log: &(dyn Fn(&Event) + Sync),
 ) -> Observations {
     let mut caller = Caller::new(api, limits, log);
     let metadata = caller.call(&metadata::request(), metadata::decode);
@@ -69,35 +69,59 @@ pub fn run(
         };
     };
     let tracked = people::tracked_fields(rules, catalog);
-    let people = caller.call(&people::request(rules), |r| people::decode(r, &tracked));
-    let counts = match &people.outcome {
-        CallOutcome::Answered(c) => Some(c),
-        _ => None,
-    };
-    let mut timeoff: Vec<TimeoffObservation> = Vec::new();
-    for probe in timeoff::planned(rules) {
-        let base_refused = timeoff.iter().any(|t| {
-            t.probe == TimeoffProbe::WhosOut
-                && matches!(
-                    t.run,
-                    ProbeRun::Ran(Observed {
-                        outcome: CallOutcome::Refused(_),
-                        ..
-                    })
-                )
+    let planned = timeoff::planned(rules);
+    // The people search and the time-off probes are independent (but for the balance, which
+    // needs a visible employee): they run at once, on two threads, each endpoint still called
+    // at most a few times.
+    let (people, mut timeoff) = std::thread::scope(|s| {
+        let mut search = caller.sibling();
+        let request = people::request(rules);
+        let tracked = &tracked;
+        let handle = s.spawn(move || search.call(&request, |r| people::decode(r, tracked)));
+        let mut timeoff: Vec<TimeoffObservation> = Vec::new();
+        for &probe in planned.iter().filter(|p| **p != TimeoffProbe::Balance) {
+            let base_refused = timeoff.iter().any(|t| {
+                t.probe == TimeoffProbe::WhosOut
+                    && matches!(
+                        t.run,
+                        ProbeRun::Ran(Observed {
+                            outcome: CallOutcome::Refused(_),
+                            ..
+                        })
+                    )
+            });
+            let run = match probe {
+                // The same endpoint with a flag, after the plain call was refused, would only be
+                // refused again and prove nothing: never repeat a refused call.
+                TimeoffProbe::WhosOutPrivate | TimeoffProbe::WhosOutPending if base_refused => ProbeRun::NotRun(
+                    "the plain who's-out call was refused (\"See who's out\" is missing), so this one was not made".into(),
+                ),
+                _ => ProbeRun::Ran(caller.call(&timeoff::request(probe, today, None, None), |r| {
+                    timeoff::decode(probe, r)
+                })),
+            };
+            timeoff.push(TimeoffObservation { probe, run });
+        }
+        let people = handle.join().unwrap_or_else(|_| Observed {
+            endpoint: people::request(rules).endpoint(),
+            outcome: CallOutcome::Failed(crate::observations::Failure {
+                kind: crate::observations::FailureKind::Response,
+                status: None,
+                detail: "the answer could not be read (internal error)".into(),
+            }),
         });
-        let run = match probe {
-            TimeoffProbe::Balance => balance(&mut caller, rules, today, counts, &timeoff),
-            // The same endpoint with a flag, after the plain call was refused, would only be
-            // refused again and prove nothing: never repeat a refused call.
-            TimeoffProbe::WhosOutPrivate | TimeoffProbe::WhosOutPending if base_refused => ProbeRun::NotRun(
-                "the plain who's-out call was refused (\"See who's out\" is missing), so this one was not made".into(),
-            ),
-            _ => ProbeRun::Ran(caller.call(&timeoff::request(probe, today, None, None), |r| {
-                timeoff::decode(probe, r)
-            })),
+        (people, timeoff)
+    });
+    if planned.contains(&TimeoffProbe::Balance) {
+        let counts = match &people.outcome {
+            CallOutcome::Answered(c) => Some(c),
+            _ => None,
         };
-        timeoff.push(TimeoffObservation { probe, run });
+        let run = balance(&mut caller, rules, today, counts, &timeoff);
+        timeoff.push(TimeoffObservation {
+            probe: TimeoffProbe::Balance,
+            run,
+        });
     }
     Observations {
         metadata,

@@ -1,9 +1,8 @@
 //! `check --record`: a `HiBobApi` that passes calls through and keeps a copy of each answer,
 //! redacted when the audit is done.
 
-use std::cell::RefCell;
 use std::io::Read;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::redact::{self, Pseudonyms};
@@ -20,25 +19,27 @@ struct Received {
     status: u16,
     headers: Vec<(String, String)>,
     content_type: Option<String>,
-    body: Rc<RefCell<Vec<u8>>>,
+    body: Arc<Mutex<Vec<u8>>>,
 }
 
 /// Records every attempt of every call made through it.
 pub struct Recorder<'a> {
     inner: &'a dyn HiBobApi,
-    calls: RefCell<Vec<Pending>>,
+    calls: Mutex<Vec<Pending>>,
 }
 
 /// Copies what the probe reads.
 struct Tee {
     inner: Box<dyn Read>,
-    copy: Rc<RefCell<Vec<u8>>>,
+    copy: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Read for Tee {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.copy.borrow_mut().extend_from_slice(&buf[..n]);
+        if let Ok(mut copy) = self.copy.lock() {
+            copy.extend_from_slice(&buf[..n]);
+        }
         Ok(n)
     }
 }
@@ -52,7 +53,13 @@ impl<'a> Recorder<'a> {
     pub fn new(inner: &'a dyn HiBobApi) -> Self {
         Recorder {
             inner,
-            calls: RefCell::new(Vec::new()),
+            calls: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn push(&self, pending: Pending) {
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.push(pending);
         }
     }
 
@@ -62,6 +69,7 @@ impl<'a> Recorder<'a> {
         let calls = self
             .calls
             .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
             .into_iter()
             .map(|p| {
                 let route = p
@@ -112,7 +120,11 @@ fn transport_kind(e: &TransportError) -> &'static str {
 }
 
 fn answer(route: &str, r: Received, ids: &mut Pseudonyms) -> Answer {
-    let bytes = r.body.borrow();
+    let bytes = r
+        .body
+        .lock()
+        .map(|mut b| std::mem::take(&mut *b))
+        .unwrap_or_default();
     let body_bytes = bytes.len() as u64;
     let (body_kind, body, json_error) = if bytes.is_empty() {
         (BodyKind::Empty, None, None)
@@ -162,15 +174,15 @@ impl HiBobApi for Recorder<'_> {
     fn send(&self, request: &ApiRequest, timeout: Duration) -> Result<ApiResponse, TransportError> {
         match self.inner.send(request, timeout) {
             Err(e) => {
-                self.calls.borrow_mut().push(Pending {
+                self.push(Pending {
                     request: request.clone(),
                     answer: Err(e.clone()),
                 });
                 Err(e)
             }
             Ok(response) => {
-                let copy = Rc::new(RefCell::new(Vec::new()));
-                self.calls.borrow_mut().push(Pending {
+                let copy = Arc::new(Mutex::new(Vec::new()));
+                self.push(Pending {
                     request: request.clone(),
                     answer: Ok(Received {
                         status: response.status,

@@ -1,8 +1,8 @@
 //! `check --replay`: a `HiBobApi` that answers from a recording. No network, no credentials.
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::io::Cursor;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use super::{Answer, BodyKind, DATED_PARAMETERS, Recording};
@@ -11,7 +11,7 @@ use crate::client::{ApiRequest, ApiResponse, HiBobApi, TransportError};
 pub struct Replay {
     recording: Recording,
     /// How often each recorded call was served, by index.
-    served: RefCell<Vec<usize>>,
+    served: Mutex<Vec<usize>>,
 }
 
 fn undated(query: &[(String, String)]) -> BTreeSet<(&str, &str)> {
@@ -38,7 +38,7 @@ impl Replay {
         let n = recording.calls.len();
         Replay {
             recording,
-            served: RefCell::new(vec![0; n]),
+            served: Mutex::new(vec![0; n]),
         }
     }
 
@@ -77,7 +77,10 @@ impl HiBobApi for Replay {
     ) -> Result<ApiResponse, TransportError> {
         let attempts = self.attempts(request);
         // Serve the attempts in the order they were recorded; the last one stays.
-        let mut served = self.served.borrow_mut();
+        let mut served = self
+            .served
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let done: usize = attempts.iter().map(|&i| served[i]).sum();
         let Some(&index) = attempts.get(done.min(attempts.len().saturating_sub(1))) else {
             return Err(TransportError::NotRecorded(format!(
