@@ -12,8 +12,21 @@ use crate::probes::people::LIFECYCLE;
 use crate::report::{Check, CheckStatus, Code, Finding, Level};
 use crate::rules::{LifecycleStatus, Rules};
 
+/// Lower case, with `-`, `_` and camelCase humps as spaces: `parentalLeave` is `parental leave`.
 fn norm(s: &str) -> String {
-    s.trim().to_lowercase().replace(['-', '_'], " ")
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut prev_lower = false;
+    for c in s.trim().chars() {
+        if c.is_uppercase() && prev_lower {
+            out.push(' ');
+        }
+        prev_lower = c.is_lowercase();
+        match c {
+            '-' | '_' => out.push(' '),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }
 
 fn is(lc: &LifecycleCount, word: &str) -> bool {
@@ -276,6 +289,22 @@ mod tests {
         assert!(!matches(
             LifecycleStatus::Leave,
             &lc(Some("parental leave"), None)
+        ));
+    }
+
+    #[test]
+    fn machine_values_in_other_spellings_match() {
+        assert!(matches(
+            LifecycleStatus::ParentalLeave,
+            &lc(Some("parentalLeave"), None)
+        ));
+        assert!(matches(
+            LifecycleStatus::GardenLeave,
+            &lc(Some("GARDEN_LEAVE"), None)
+        ));
+        assert!(matches(
+            LifecycleStatus::Employed,
+            &lc(Some(" Employed "), None)
         ));
     }
 

@@ -559,6 +559,70 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 }
 
+/// A slash key's value for a captured field: `{"value": ..., "humanReadable": ...}`.
+struct SlashSeed<'a> {
+    role: Role,
+    tally: &'a mut Tally,
+}
+
+impl<'de> DeserializeSeed<'de> for SlashSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SlashSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a slash key's value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            let human = match key.as_str() {
+                "value" => false,
+                "humanReadable" => true,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            match map.next_value::<serde_json::Value>()? {
+                serde_json::Value::String(s) if !s.is_empty() => {
+                    self.tally.capture(self.role, human, &s)
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+}
+
 /// A value at a trie node: an employee record (node 0), a value on a tracked path, or (with
 /// `human`) the same inside the record's `humanReadable` copy, which counts for labels only.
 struct NodeSeed<'a> {
@@ -627,7 +691,15 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                 Key::HumanReadable => map.next_value_seed(self.child(0, true))?,
                 Key::Slash(slot) => {
                     self.tally.mark(slot, VALUE);
-                    map.next_value::<IgnoredAny>()?;
+                    if matches!(trie.roles[slot], Role::Lifecycle | Role::Status) {
+                        // `{"value": "employed", "humanReadable": "Employed"}`: both count.
+                        map.next_value_seed(SlashSeed {
+                            role: trie.roles[slot],
+                            tally: &mut *self.tally,
+                        })?;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
                 }
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -861,6 +933,17 @@ mod tests {
                 assert_eq!(bytes, body.as_bytes(), "the buffer is restored");
             }
         }
+    }
+
+    #[test]
+    fn slash_key_labels_count_for_lifecycle() {
+        let body = r#"{"employees":[{"id":"1",
+            "/internal/lifecycleStatus":{"value":"ls_9","humanReadable":"Parental leave"}}]}"#;
+        let t = tracked(&[("internal.lifecycleStatus", "internal.lifecycleStatus")]);
+        let c = decode(&mut body.as_bytes(), &t).unwrap();
+        assert_eq!(c.lifecycle[0].value.as_deref(), Some("ls_9"));
+        assert_eq!(c.lifecycle[0].label.as_deref(), Some("Parental leave"));
+        assert_eq!(c.fields["internal.lifecycleStatus"].present, 1);
     }
 
     #[test]
