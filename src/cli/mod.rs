@@ -114,7 +114,7 @@ pub fn load_profile(name: &str) -> Result<Rules, CliError> {
     profiles::load(find_profile(name)?).map_err(CliError::usage)
 }
 
-fn load_rules_file(path: &Path) -> Result<Rules, CliError> {
+pub fn load_rules_file(path: &Path) -> Result<Rules, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         CliError::usage(anyhow::anyhow!(
             "cannot read the rules file {}: {e}",

@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use super::{CliError, Io, RulesCommand, create_file, emit, find_profile, load_profile};
+use super::{
+    CliError, Io, RulesCommand, create_file, emit, find_profile, load_profile, load_rules_file,
+};
 use crate::exit::Exit;
 use crate::rules::{self, Rules, profiles};
 
@@ -10,9 +12,7 @@ use crate::rules::{self, Rules, profiles};
 fn load_either(name: &str) -> Result<Rules, CliError> {
     let path = Path::new(name);
     if path.is_file() {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::usage(anyhow::anyhow!("cannot read {}: {e}", path.display())))?;
-        return rules::parse(&text, &path.display().to_string()).map_err(CliError::usage);
+        return load_rules_file(path);
     }
     load_profile(name)
 }
@@ -28,13 +28,7 @@ pub fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
         }
         RulesCommand::Show { name } => emit(io, find_profile(name)?.text)?,
         RulesCommand::Validate { path } => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::usage(anyhow::anyhow!(
-                    "cannot read the rules file {}: {e}",
-                    path.display()
-                ))
-            })?;
-            let r = rules::parse(&text, &path.display().to_string()).map_err(CliError::usage)?;
+            let r = load_rules_file(path)?;
             emit(
                 io,
                 &format!(
