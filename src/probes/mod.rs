@@ -78,30 +78,7 @@ pub fn run(
         let request = people::request(rules);
         let tracked = &tracked;
         let handle = s.spawn(move || search.call(&request, |r| people::decode(r, tracked)));
-        let mut timeoff: Vec<TimeoffObservation> = Vec::new();
-        for &probe in planned.iter().filter(|p| **p != TimeoffProbe::Balance) {
-            let base_refused = timeoff.iter().any(|t| {
-                t.probe == TimeoffProbe::WhosOut
-                    && matches!(
-                        t.run,
-                        ProbeRun::Ran(Observed {
-                            outcome: CallOutcome::Refused(_),
-                            ..
-                        })
-                    )
-            });
-            let run = match probe {
-                // The same endpoint with a flag, after the plain call was refused, would only be
-                // refused again and prove nothing: never repeat a refused call.
-                TimeoffProbe::WhosOutPrivate | TimeoffProbe::WhosOutPending if base_refused => ProbeRun::NotRun(
-                    "the plain who's-out call was refused (\"See who's out\" is missing), so this one was not made".into(),
-                ),
-                _ => ProbeRun::Ran(caller.call(&timeoff::request(probe, today, None, None), |r| {
-                    timeoff::decode(probe, r)
-                })),
-            };
-            timeoff.push(TimeoffObservation { probe, run });
-        }
+        let timeoff = timeoff_probes(&mut caller, &planned, today);
         let people = handle.join().unwrap_or_else(|_| Observed {
             endpoint: people::request(rules).endpoint(),
             outcome: CallOutcome::Failed(crate::observations::Failure {
@@ -128,6 +105,40 @@ pub fn run(
         people: Some(people),
         timeoff,
     }
+}
+
+/// The time-off probes but the balance, one after another. A refused plain who's-out call is
+/// not repeated with a flag.
+fn timeoff_probes(
+    caller: &mut Caller,
+    planned: &[TimeoffProbe],
+    today: Date,
+) -> Vec<TimeoffObservation> {
+    let mut timeoff: Vec<TimeoffObservation> = Vec::new();
+    for &probe in planned.iter().filter(|p| **p != TimeoffProbe::Balance) {
+        let base_refused = timeoff.iter().any(|t| {
+            t.probe == TimeoffProbe::WhosOut
+                && matches!(
+                    t.run,
+                    ProbeRun::Ran(Observed {
+                        outcome: CallOutcome::Refused(_),
+                        ..
+                    })
+                )
+        });
+        let run = match probe {
+            // The same endpoint with a flag, after the plain call was refused, would only be
+            // refused again and prove nothing: never repeat a refused call.
+            TimeoffProbe::WhosOutPrivate | TimeoffProbe::WhosOutPending if base_refused => ProbeRun::NotRun(
+                "the plain who's-out call was refused (\"See who's out\" is missing), so this one was not made".into(),
+            ),
+            _ => ProbeRun::Ran(caller.call(&timeoff::request(probe, today, None, None), |r| {
+                timeoff::decode(probe, r)
+            })),
+        };
+        timeoff.push(TimeoffObservation { probe, run });
+    }
+    timeoff
 }
 
 /// The balance probe: one visible employee, one policy type named by the policy types
