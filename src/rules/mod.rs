@@ -667,6 +667,37 @@ fn validate_field(
     ))
 }
 
+/// A non-empty array of distinct names from a known set, e.g. lifecycle statuses.
+fn choices<T: PartialEq>(
+    v: &Value,
+    key: &str,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    known: &[&str],
+    p: &mut Problems,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    if let DeValue::Array(a) = v.get_ref()
+        && a.is_empty()
+    {
+        p.add(v.span(), format!("`{key}` must list at least one {what}"));
+    }
+    for (text, s) in strings(v, key, p) {
+        match parse(&text) {
+            Some(c) if out.contains(&c) => p.add(s, format!("{what} `{text}` is listed twice")),
+            Some(c) => out.push(c),
+            None => p.add(
+                s,
+                format!(
+                    "unknown {what} `{text}`, expected one of: {}",
+                    known.join(", ")
+                ),
+            ),
+        }
+    }
+    out
+}
+
 fn validate_lifecycle(t: &DeTable, span: Range<usize>, p: &mut Problems) -> LifecycleRule {
     let mut statuses = Vec::new();
     let mut lvl = Level::Warning;
@@ -677,33 +708,14 @@ fn validate_lifecycle(t: &DeTable, span: Range<usize>, p: &mut Problems) -> Life
             continue;
         }
         listed = true;
-        if array(
+        statuses = choices(
             v,
             key,
-            &mut Problems {
-                text: p.text,
-                list: Vec::new(),
-            },
-        )
-        .is_empty()
-        {
-            p.add(v.span(), "lifecycle.statuses must list at least one status");
-        }
-        for (text, s) in strings(v, key, p) {
-            match LifecycleStatus::parse(&text) {
-                Some(st) if statuses.contains(&st) => {
-                    p.add(s, format!("lifecycle status `{text}` is listed twice"))
-                }
-                Some(st) => statuses.push(st),
-                None => p.add(
-                    s,
-                    format!(
-                        "unknown lifecycle status `{text}`, expected one of: {}",
-                        LifecycleStatus::ALL.map(|s| s.label()).join(", ")
-                    ),
-                ),
-            }
-        }
+            "lifecycle status",
+            LifecycleStatus::parse,
+            &LifecycleStatus::ALL.map(|s| s.label()),
+            p,
+        );
     }
     if !listed {
         p.add(span, "[lifecycle] needs `statuses`");
@@ -723,36 +735,14 @@ fn validate_timeoff(t: &DeTable, span: Range<usize>, p: &mut Problems) -> Timeof
         match key {
             "require" => {
                 listed = true;
-                if array(
+                require = choices(
                     v,
                     key,
-                    &mut Problems {
-                        text: p.text,
-                        list: Vec::new(),
-                    },
-                )
-                .is_empty()
-                {
-                    p.add(
-                        v.span(),
-                        "timeoff.require must list at least one capability",
-                    );
-                }
-                for (text, s) in strings(v, key, p) {
-                    match TimeoffCapability::parse(&text) {
-                        Some(c) if require.contains(&c) => {
-                            p.add(s, format!("time-off capability `{text}` is listed twice"))
-                        }
-                        Some(c) => require.push(c),
-                        None => p.add(
-                            s,
-                            format!(
-                                "unknown time-off capability `{text}`, expected one of: {}",
-                                TimeoffCapability::ALL.map(|c| c.as_str()).join(", ")
-                            ),
-                        ),
-                    }
-                }
+                    "time-off capability",
+                    TimeoffCapability::parse,
+                    &TimeoffCapability::ALL.map(|c| c.as_str()),
+                    p,
+                );
             }
             "policy_types" => {
                 policy_types = strings(v, key, p).into_iter().map(|(s, _)| s).collect()
