@@ -82,7 +82,7 @@ impl HiBobApi for HttpClient {
                     .send(body.as_bytes())
             }
         };
-        let response = result.map_err(|e| transport_error(e, timeout))?;
+        let response = result.map_err(|e| transport_error(e, timeout, request))?;
         let status = response.status().as_u16();
         let headers: Vec<(String, String)> = response
             .headers()
@@ -107,8 +107,9 @@ impl HiBobApi for HttpClient {
     }
 }
 
-/// ureq's errors as ours. Their text names hosts at most, never the token.
-fn transport_error(e: ureq::Error, timeout: Duration) -> TransportError {
+/// ureq's errors as ours. Their text may name the URL: the path is replaced by its route, so
+/// an employee ID in it (the balance call) never reaches a message.
+fn transport_error(e: ureq::Error, timeout: Duration, request: &ApiRequest) -> TransportError {
     match e {
         ureq::Error::Timeout(_) => TransportError::Timeout(timeout.as_secs().max(1)),
         ureq::Error::HostNotFound => TransportError::Connect("host not found".into()),
@@ -117,7 +118,10 @@ fn transport_error(e: ureq::Error, timeout: Duration) -> TransportError {
         }
         ureq::Error::Io(io) => TransportError::Io(io.kind().to_string()),
         other => {
-            let text = other.to_string();
+            let text = match &request.route {
+                Some(route) => other.to_string().replace(&request.path, route),
+                None => other.to_string(),
+            };
             let lower = text.to_ascii_lowercase();
             if lower.contains("tls") || lower.contains("certificate") {
                 TransportError::Tls(text)
