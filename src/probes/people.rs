@@ -173,7 +173,7 @@ pub fn decode(body: &mut dyn Read, tracked: &[Tracked]) -> Result<PeopleCounts, 
     {
         return Ok(counts);
     }
-    let (counts, _) = parse(&bytes, &trie, tracked).map_err(|e| DecodeError::from_json(&e))?;
+    let (counts, _, _) = parse(&bytes, &trie, tracked).map_err(|e| DecodeError::from_json(&e))?;
     Ok(counts)
 }
 
@@ -183,22 +183,23 @@ const PARALLEL_MIN: usize = 4 << 20;
 /// The shape HiBob answers with, which the two-thread parse relies on.
 const PREFIX: &[u8] = b"{\"employees\":[";
 
-/// Parses one whole answer. Returns the counts and whether the sample employee is active.
+/// Parses one whole answer. Returns the counts, whether the sample employee is active, and
+/// how many top-level keys the answer had.
 fn parse(
     bytes: &[u8],
     trie: &Trie,
     tracked: &[Tracked],
-) -> Result<(PeopleCounts, bool), serde_json::Error> {
+) -> Result<(PeopleCounts, bool, usize), serde_json::Error> {
     let mut tally = Tally::new(tracked.len());
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    TopSeed {
+    let keys = TopSeed {
         trie,
         tally: &mut tally,
     }
     .deserialize(&mut de)?;
     de.end()?;
     let active = tally.sample_is_active;
-    Ok((tally.finish(tracked), active))
+    Ok((tally.finish(tracked), active, keys))
 }
 
 /// Parses the answer in two halves at once, when it has HiBob's shape
@@ -233,7 +234,11 @@ fn parallel(bytes: &mut [u8], trie: &Trie, tracked: &[Tracked]) -> Option<People
         (a, other.join())
     });
     match (a, b) {
-        (Ok(a), Ok(Ok(b))) => Some(merge(a, b)),
+        // The first half must hold nothing but the employee array: had the split fallen in
+        // another top-level array after it, the first half would show a second key.
+        (Ok((a, a_active, 1)), Ok(Ok((b, b_active, _)))) => {
+            Some(merge((a, a_active), (b, b_active)))
+        }
         _ => {
             bytes[open..k + 2].copy_from_slice(&saved);
             None
@@ -418,21 +423,24 @@ struct TopSeed<'a> {
     tally: &'a mut Tally,
 }
 
+/// Counts the answer's top-level keys (1 for a bare array).
 impl<'de> DeserializeSeed<'de> for TopSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    type Value = usize;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for TopSeed<'_> {
-    type Value = ();
+    type Value = usize;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object with an `employees` array")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+        let mut keys = 0;
         while let Some(is_employees) = map.next_key_seed(NameIs("employees"))? {
+            keys += 1;
             if is_employees {
                 map.next_value_seed(EmployeesSeed {
                     trie: self.trie,
@@ -442,15 +450,16 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                 map.next_value::<IgnoredAny>()?;
             }
         }
-        Ok(())
+        Ok(keys)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<usize, A::Error> {
         EmployeesSeed {
             trie: self.trie,
             tally: self.tally,
         }
-        .visit_seq(seq)
+        .visit_seq(seq)?;
+        Ok(1)
     }
 }
 
@@ -933,6 +942,24 @@ mod tests {
                 assert_eq!(bytes, body.as_bytes(), "the buffer is restored");
             }
         }
+    }
+
+    /// Another top-level array after the employees, split in its middle, must not be counted.
+    #[test]
+    fn a_split_in_another_top_level_array_falls_back() {
+        let t = tracked(&[("root.id", "id")]);
+        let trie = Trie::build(&t);
+        let employees: Vec<String> = (0..1000).map(|i| format!(r#"{{"id":"{i}"}}"#)).collect();
+        let meta = vec![r#"{"x":1}"#; 1_000_000].join(",");
+        let body = format!(
+            r#"{{"employees":[{}],"meta":[{meta}]}}"#,
+            employees.join(",")
+        );
+        assert!(body.len() > PARALLEL_MIN);
+        let mut bytes = body.clone().into_bytes();
+        assert!(parallel(&mut bytes, &trie, &t).is_none());
+        assert_eq!(bytes, body.as_bytes());
+        assert_eq!(decode(&mut body.as_bytes(), &t).unwrap().employees, 1000);
     }
 
     #[test]
