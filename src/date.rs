@@ -43,6 +43,11 @@ impl Date {
         (y, m, d)
     }
 
+    /// Days since 1970-01-01.
+    pub fn unix_days(self) -> i64 {
+        self.days
+    }
+
     pub fn add_days(self, n: i64) -> Self {
         Date {
             days: self.days + n,

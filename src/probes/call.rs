@@ -303,14 +303,37 @@ pub(crate) fn is_json(content_type: Option<&str>) -> bool {
     }
 }
 
-/// How long HiBob asks us to wait: `Retry-After` (seconds), else `X-RateLimit-Reset`
-/// (Unix seconds, or seconds from now when small).
+/// Unix seconds of an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`).
+fn http_date(text: &str) -> Option<i64> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| m == month)? as u32 + 1;
+    let mut hms = time.split(':').map(|n| n.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    let date = crate::date::Date::from_ymd(year.parse().ok()?, month, day.parse().ok()?);
+    Some(date.unix_days() * 86_400 + h * 3600 + m * 60 + s)
+}
+
+/// How long HiBob asks us to wait: `Retry-After` (seconds or an HTTP date), else
+/// `X-RateLimit-Reset` (Unix seconds, or seconds from now when small).
 fn rate_limit_wait(response: &ApiResponse) -> Option<Duration> {
-    if let Some(secs) = response
-        .header("retry-after")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-    {
-        return Some(Duration::from_secs(secs.max(1)));
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    if let Some(value) = response.header("retry-after").map(str::trim) {
+        if let Ok(secs) = value.parse::<u64>() {
+            return Some(Duration::from_secs(secs.max(1)));
+        }
+        if let Some(at) = http_date(value) {
+            let secs = (at as f64 - now).clamp(1.0, RATE_LIMIT_CAP.as_secs_f64());
+            return Some(Duration::from_secs_f64(secs));
+        }
     }
     let reset = response
         .header("x-ratelimit-reset")
@@ -318,10 +341,6 @@ fn rate_limit_wait(response: &ApiResponse) -> Option<Duration> {
     if !reset.is_finite() || reset < 0.0 {
         return None;
     }
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_secs_f64();
     let secs = if reset > 1_000_000_000.0 {
         reset - now
     } else {
@@ -479,6 +498,19 @@ mod tests {
             "{w:?}"
         );
         assert_eq!(rate_limit_wait(&response(&[])), None);
+        assert_eq!(
+            rate_limit_wait(&response(&[(
+                "retry-after",
+                "Wed, 21 Oct 2015 07:28:00 GMT"
+            )])),
+            Some(Duration::from_secs(1)),
+            "a date in the past waits the minimum"
+        );
+        assert_eq!(
+            http_date("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(1_445_412_480)
+        );
+        assert_eq!(http_date("tomorrow"), None);
         assert_eq!(
             rate_limit_wait(&response(&[("x-ratelimit-reset", "NaN")])),
             None
