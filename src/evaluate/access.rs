@@ -68,17 +68,7 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
                 vec![Code::EndpointForbidden],
             )
         }
-        CallOutcome::Failed(failure) => {
-            let code = failed(&metadata.endpoint, failure, sink);
-            (
-                CheckStatus::Unknown,
-                failure
-                    .status
-                    .map_or("no answer".into(), |s| format!("HTTP {s}")),
-                "the call could not be completed".to_string(),
-                vec![code],
-            )
-        }
+        CallOutcome::Failed(failure) => unfinished(&metadata.endpoint, failure, sink),
     };
     sink.check(Check {
         id: "credentials".into(),
@@ -178,16 +168,8 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
             )
         }
         CallOutcome::Failed(failure) => {
-            let code = failed(&people.endpoint, failure, sink);
-            (
-                CheckStatus::Unknown,
-                failure
-                    .status
-                    .map_or("no answer".into(), |s| format!("HTTP {s}")),
-                "the call could not be completed".to_string(),
-                vec![code],
-                None,
-            )
+            let (status, evidence, reason, codes) = unfinished(&people.endpoint, failure, sink);
+            (status, evidence, reason, codes, None)
         }
     };
     sink.check(Check {
@@ -201,6 +183,23 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
         findings: codes,
     });
     counts
+}
+
+/// A check whose call could not be completed: unknown, with the failure's finding.
+fn unfinished(
+    endpoint: &str,
+    failure: &Failure,
+    sink: &mut Sink,
+) -> (CheckStatus, String, String, Vec<Code>) {
+    let code = failed(endpoint, failure, sink);
+    (
+        CheckStatus::Unknown,
+        failure
+            .status
+            .map_or("no answer".into(), |s| format!("HTTP {s}")),
+        "the call could not be completed".to_string(),
+        vec![code],
+    )
 }
 
 /// A call that could not be completed: the audit is incomplete.

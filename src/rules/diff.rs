@@ -22,6 +22,25 @@ fn list(items: &[String]) -> String {
     }
 }
 
+const NOT_CHECKED: &str = "(not checked)";
+
+/// One section of names and a level: what only one side has. True when both agree.
+fn section(
+    out: &mut String,
+    title: &str,
+    (an, (a, level_a)): (&str, (Vec<String>, &str)),
+    (bn, (b, level_b)): (&str, (Vec<String>, &str)),
+) -> bool {
+    let (only_a, only_b) = names(&a, &b);
+    let _ = writeln!(out, "\n{title}:");
+    let _ = writeln!(out, "  only in {an}: {}", list(&only_a));
+    let _ = writeln!(out, "  only in {bn}: {}", list(&only_b));
+    if level_a != level_b {
+        let _ = writeln!(out, "  level: {level_a} vs {level_b}");
+    }
+    only_a.is_empty() && only_b.is_empty() && level_a == level_b
+}
+
 /// A readable comparison. Empty sections say "(none)"; identical rules say so.
 pub fn render(a: &Rules, b: &Rules) -> String {
     let mut out = String::new();
@@ -80,45 +99,29 @@ pub fn render(a: &Rules, b: &Rules) -> String {
         let _ = writeln!(out, "    {c}");
     }
 
-    let statuses = |r: &Rules| -> Vec<String> {
-        r.lifecycle
-            .as_ref()
-            .map(|l| l.statuses.iter().map(|s| s.label().to_string()).collect())
-            .unwrap_or_default()
+    let statuses = |r: &Rules| -> (Vec<String>, &'static str) {
+        r.lifecycle.as_ref().map_or((Vec::new(), NOT_CHECKED), |l| {
+            (
+                l.statuses.iter().map(|s| s.label().to_string()).collect(),
+                l.level.as_str(),
+            )
+        })
     };
-    let (la, lb) = names(&statuses(a), &statuses(b));
-    let level = |r: &Rules| {
-        r.lifecycle
-            .as_ref()
-            .map_or("(not checked)", |l| l.level.as_str())
+    same &= section(
+        &mut out,
+        "Lifecycle statuses",
+        (an, statuses(a)),
+        (bn, statuses(b)),
+    );
+    let caps = |r: &Rules| -> (Vec<String>, &'static str) {
+        r.timeoff.as_ref().map_or((Vec::new(), NOT_CHECKED), |t| {
+            (
+                t.require.iter().map(|c| c.as_str().to_string()).collect(),
+                t.level.as_str(),
+            )
+        })
     };
-    same &= la.is_empty() && lb.is_empty() && level(a) == level(b);
-    let _ = writeln!(out, "\nLifecycle statuses:");
-    let _ = writeln!(out, "  only in {an}: {}", list(&la));
-    let _ = writeln!(out, "  only in {bn}: {}", list(&lb));
-    if level(a) != level(b) {
-        let _ = writeln!(out, "  level: {} vs {}", level(a), level(b));
-    }
-
-    let caps = |r: &Rules| -> Vec<String> {
-        r.timeoff
-            .as_ref()
-            .map(|t| t.require.iter().map(|c| c.as_str().to_string()).collect())
-            .unwrap_or_default()
-    };
-    let (ta, tb) = names(&caps(a), &caps(b));
-    let tlevel = |r: &Rules| {
-        r.timeoff
-            .as_ref()
-            .map_or("(not checked)", |t| t.level.as_str())
-    };
-    same &= ta.is_empty() && tb.is_empty() && tlevel(a) == tlevel(b);
-    let _ = writeln!(out, "\nTime off:");
-    let _ = writeln!(out, "  only in {an}: {}", list(&ta));
-    let _ = writeln!(out, "  only in {bn}: {}", list(&tb));
-    if tlevel(a) != tlevel(b) {
-        let _ = writeln!(out, "  level: {} vs {}", tlevel(a), tlevel(b));
-    }
+    same &= section(&mut out, "Time off", (an, caps(a)), (bn, caps(b)));
     if same {
         out.push_str("\nThe two rules require the same.\n");
     }
