@@ -39,13 +39,7 @@ fn rejected_credentials_snapshot() {
     let mut calls = 0;
     // Same scenario through the snapshot helper: wrong token via a token file.
     let dir = tempfile::tempdir().expect("tempdir");
-    let token = dir.path().join("token");
-    std::fs::write(&token, "not-the-token\n").expect("write");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-    }
+    let token = crate::support::token_file(&dir, "not-the-token\n", 0o600);
     let base = fake.base_url();
     for format in ["table", "json"] {
         let out = run(

@@ -171,13 +171,7 @@ fn token_from_stdin_is_trimmed() {
 fn a_token_file_readable_by_others_gets_a_warning() {
     let fake = FakeHiBob::start(granted(3));
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("token");
-    std::fs::write(&path, TOKEN).expect("write");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    }
+    let path = crate::support::token_file(&dir, TOKEN, 0o644);
     let base = fake.base_url();
     let out = run(
         &[

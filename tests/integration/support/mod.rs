@@ -76,6 +76,19 @@ pub fn check_of<'a>(doc: &'a serde_json::Value, id: &str) -> &'a serde_json::Val
         .unwrap_or_else(|| panic!("no check {id} in {doc:#}"))
 }
 
+/// Writes a token file with the given Unix mode (ignored elsewhere).
+pub fn token_file(dir: &tempfile::TempDir, token: &str, mode: u32) -> std::path::PathBuf {
+    let path = dir.path().join("token");
+    std::fs::write(&path, token).expect("write the token file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+    let _ = mode;
+    path
+}
+
 pub fn credentials() -> Vec<(&'static str, &'static str)> {
     vec![
         ("HIBOB_SERVICE_USER_ID", SERVICE_USER_ID),
