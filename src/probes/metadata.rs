@@ -70,7 +70,7 @@ fn field(entry: &Value) -> Option<FieldMeta> {
 }
 
 /// Where HiBob puts a field whose metadata names no `jsonPath`: root fields at the top level.
-fn default_json_path(id: &str) -> String {
+pub(crate) fn default_json_path(id: &str) -> String {
     id.strip_prefix("root.").unwrap_or(id).to_string()
 }
 

@@ -58,11 +58,6 @@ pub struct Tracked {
     pub json_path: String,
 }
 
-/// Where HiBob puts a field when the metadata does not say: root fields at the top level.
-fn default_json_path(id: &str) -> String {
-    id.strip_prefix("root.").unwrap_or(id).to_string()
-}
-
 /// The requested fields with their JSON paths. Fields the metadata does not know are left
 /// out, except the three the audit itself needs, which fall back to HiBob's usual paths.
 pub fn tracked_fields(rules: &Rules, catalog: &FieldCatalog) -> Vec<Tracked> {
@@ -71,7 +66,9 @@ pub fn tracked_fields(rules: &Rules, catalog: &FieldCatalog) -> Vec<Tracked> {
         .filter_map(|id| {
             let path = match catalog.get(&id) {
                 Some(meta) => meta.json_path.clone(),
-                None if [ID, LIFECYCLE, STATUS].contains(&id.as_str()) => default_json_path(&id),
+                None if [ID, LIFECYCLE, STATUS].contains(&id.as_str()) => {
+                    super::metadata::default_json_path(&id)
+                }
                 None => return None,
             };
             // Root fields sit at the top level; tolerate a metadata path that says `root.`.

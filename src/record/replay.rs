@@ -42,10 +42,6 @@ impl Replay {
         }
     }
 
-    pub fn recording(&self) -> &Recording {
-        &self.recording
-    }
-
     /// Indices of the recorded attempts of this call, in order.
     fn attempts(&self, request: &ApiRequest) -> Vec<usize> {
         let query = undated(&request.query);
