@@ -32,14 +32,6 @@ fn seen(c: &FieldCounts) -> Seen {
     }
 }
 
-fn status_for(level: Level) -> CheckStatus {
-    match level {
-        Level::Error => CheckStatus::Fail,
-        Level::Warning => CheckStatus::Warn,
-        Level::Info => CheckStatus::Pass,
-    }
-}
-
 fn label(rule: &FieldRule) -> String {
     format!("{} ({})", rule.purpose, rule.id)
 }
@@ -173,10 +165,8 @@ pub(super) fn evaluate(
                         rule,
                         counts: *counts,
                     });
-                (
-                    status_for(rule.level),
-                    format!("{} {what}", meta.category_name),
-                )
+                // The status follows the category's finding: settled below, once it is made.
+                (CheckStatus::Fail, format!("{} {what}", meta.category_name))
             }
             Seen::Empty => {
                 codes.push(Code::FieldEmpty);
