@@ -53,6 +53,27 @@ impl Date {
             days: self.days + n,
         }
     }
+
+    /// A calendar date written `YYYY-MM-DD`; `None` for anything else or a day that does
+    /// not exist (`2026-02-30`).
+    pub fn parse(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let s = text.get(r)?;
+            s.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| s.parse().ok())?
+        };
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        if !(1..=12).contains(&m) || d == 0 {
+            return None;
+        }
+        let date = Date::from_ymd(i64::from(y), m, d);
+        (date.ymd() == (i64::from(y), m, d)).then_some(date)
+    }
 }
 
 impl fmt::Display for Date {
@@ -80,6 +101,20 @@ mod tests {
             Date::from_ymd(2026, 1, 3).add_days(-7).to_string(),
             "2025-12-27"
         );
+        assert_eq!(
+            Date::parse("2026-11-28"),
+            Some(Date::from_ymd(2026, 11, 28))
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "26-11-28",
+            "2026-11-2x",
+            "2026/11/28",
+            "",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
         for days in -1000..1000 {
             let d = Date { days };
             let (y, m, dd) = d.ymd();

@@ -219,8 +219,8 @@ const SYMPTOMS: &[Symptom] = &[
 pub fn explain(topic: &str) -> Option<String> {
     let t = topic.trim();
     let lower = t.to_lowercase();
-    if let Some(code) = Code::ALL.iter().find(|c| c.as_str() == lower) {
-        return Some(format!("{code}\n\n{}\n", finding_text(*code)));
+    if let Some(code) = Code::all().find(|c| c.as_str() == lower) {
+        return Some(format!("{code}\n\n{}\n", finding_text(code)));
     }
     if let Some(text) = field_text(t) {
         return Some(text);
@@ -239,7 +239,7 @@ pub fn explain(topic: &str) -> Option<String> {
 pub fn topics() -> String {
     format!(
         "Finding codes: {}\nField IDs: {}\nSymptoms: \"employee number is empty\", \"terminated employees are missing\", \"no time off\", \"Missing permission\" (Merge), \"work email is empty\"",
-        Code::ALL.map(|c| c.as_str()).join(", "),
+        Code::names().join(", "),
         OUT_OF_THE_BOX
             .iter()
             .map(|(f, _)| *f)
@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn every_code_has_its_documented_text() {
-        for code in Code::ALL {
+        for code in Code::all() {
             let text = explain(code.as_str()).unwrap();
             assert!(text.contains("Level:"), "{code}: {text}");
         }

@@ -15,6 +15,9 @@ pub fn category_fix(category: &str) -> String {
     )
 }
 
+/// Field-level permissions, which newer tenants have beside the per-category boxes.
+pub const FIELD_LEVEL: &str = "People's data > People's fields (field-level permissions)";
+
 /// Where the group's people condition is set.
 pub const ACCESS_RIGHTS: &str =
     "People's data > Access rights (\"Whose data can members access?\")";
@@ -34,12 +37,35 @@ impl TimeoffPermission {
         format!("{} > \"{}\"", self.section, self.checkbox)
     }
 
+    /// Whether a guide's words name this box: they hold its checkbox's words or its section's
+    /// last part ("Balance"), ignoring case, punctuation and "Timeoff" for "Time off".
+    pub fn named_by(self, words: &str) -> bool {
+        let words = plain(words);
+        let last = self.section.rsplit(" > ").next().unwrap_or(self.section);
+        words.contains(&plain(self.checkbox)) || words.contains(&plain(last))
+    }
+
     pub fn fix(self) -> String {
         format!(
             "In HiBob, open {GROUP_PATH} > {}, tick \"{}\"; then Save.",
             self.section, self.checkbox
         )
     }
+}
+
+/// Lower case, letters and digits only, single spaces; "timeoff" as "time off".
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if c == '\'' || c == '\u{2019}' {
+            // "who's" and "who’s" alike: apostrophes vanish.
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.replace("timeoff", "time off").trim().to_string()
 }
 
 pub const WHOS_OUT: TimeoffPermission = TimeoffPermission {
@@ -70,4 +96,19 @@ pub const TIMEOFF_SETTINGS: TimeoffPermission = TimeoffPermission {
 /// Where a lifecycle status is added to the group's people condition.
 pub fn lifecycle_condition(status: &str) -> String {
     format!("{ACCESS_RIGHTS} > Select people by condition > Lifecycle status > {status}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_guide_names_a_box_by_its_words_or_its_section() {
+        assert!(WHOS_OUT.named_by("People > See who’s out today | Timeoff"));
+        assert!(BALANCE.named_by("People > Balance | Timeoff"));
+        assert!(!WHOS_OUT.named_by("People > Requests | Timeoff"));
+        assert!(!TIMEOFF_SETTINGS.named_by(
+            "select all permissions from People and Timeoff category in the Features tab"
+        ));
+    }
 }

@@ -26,9 +26,25 @@ impl Level {
     }
 }
 
-/// Stable finding codes. Renaming one is a breaking change: see docs/findings.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Stable finding codes. Renaming one is a breaking change: see docs/findings.md. The names
+/// come from the variants (kebab-case), in one place, for parsing, printing and listing.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Code {
     CredentialsRejected,
     EndpointForbidden,
@@ -42,6 +58,8 @@ pub enum Code {
     LifecycleUnverifiable,
     TimeoffPermissionMissing,
     FeaturePermissionMissing,
+    GuideOmitsPermission,
+    GuideWordingDiffers,
     RequestFailed,
     UnexpectedResponse,
     CallNotRecorded,
@@ -49,48 +67,22 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 16] = [
-        Code::CredentialsRejected,
-        Code::EndpointForbidden,
-        Code::NoEmployeesVisible,
-        Code::CategoryNotReadable,
-        Code::CategoryPartlyReadable,
-        Code::FieldEmpty,
-        Code::FieldUnknown,
-        Code::FieldInOtherCategory,
-        Code::LifecycleStatusNotVisible,
-        Code::LifecycleUnverifiable,
-        Code::TimeoffPermissionMissing,
-        Code::FeaturePermissionMissing,
-        Code::RequestFailed,
-        Code::UnexpectedResponse,
-        Code::CallNotRecorded,
-        Code::SuppressionUnused,
-    ];
+    /// Every code, in declaration order.
+    pub fn all() -> impl Iterator<Item = Code> {
+        <Code as strum::IntoEnumIterator>::iter()
+    }
+
+    /// Every code's name, in declaration order.
+    pub fn names() -> Vec<&'static str> {
+        Self::all().map(Code::as_str).collect()
+    }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == text.trim())
+        text.trim().parse().ok()
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Code::CredentialsRejected => "credentials-rejected",
-            Code::EndpointForbidden => "endpoint-forbidden",
-            Code::NoEmployeesVisible => "no-employees-visible",
-            Code::CategoryNotReadable => "category-not-readable",
-            Code::CategoryPartlyReadable => "category-partly-readable",
-            Code::FieldEmpty => "field-empty",
-            Code::FieldUnknown => "field-unknown",
-            Code::FieldInOtherCategory => "field-in-other-category",
-            Code::LifecycleStatusNotVisible => "lifecycle-status-not-visible",
-            Code::LifecycleUnverifiable => "lifecycle-unverifiable",
-            Code::TimeoffPermissionMissing => "timeoff-permission-missing",
-            Code::FeaturePermissionMissing => "feature-permission-missing",
-            Code::RequestFailed => "request-failed",
-            Code::UnexpectedResponse => "unexpected-response",
-            Code::CallNotRecorded => "call-not-recorded",
-            Code::SuppressionUnused => "suppression-unused",
-        }
+        self.into()
     }
 
     /// One line on what the code means; the long form is in docs/findings.md.
@@ -131,6 +123,12 @@ impl Code {
             }
             Code::FeaturePermissionMissing => {
                 "HiBob refused an endpoint that needs a Features permission (Time off > Settings)."
+            }
+            Code::GuideOmitsPermission => {
+                "The vendor's guide never asks for a permission that a requirement inferred from the vendor's product needs: following the guide exactly leaves it out."
+            }
+            Code::GuideWordingDiffers => {
+                "The vendor's guide names a setting in other words than HiBob's UI: the finding quotes both."
             }
             Code::RequestFailed => {
                 "A call could not be completed (connection, TLS, timeout): the audit is incomplete."
@@ -222,6 +220,9 @@ pub enum CheckStatus {
     Warn,
     Fail,
     Unknown,
+    /// A line of the guide that a read-only audit cannot prove: the admin confirms it by hand.
+    /// Never changes the outcome.
+    Manual,
 }
 
 impl CheckStatus {
@@ -231,6 +232,7 @@ impl CheckStatus {
             CheckStatus::Warn => "warn",
             CheckStatus::Fail => "fail",
             CheckStatus::Unknown => "unknown",
+            CheckStatus::Manual => "manual",
         }
     }
 }
@@ -252,6 +254,41 @@ pub struct Check {
     /// What to do when the check fails or warns, in HiBob's words.
     pub fix: Option<String>,
     pub findings: Vec<Code>,
+    /// The setting in HiBob's UI words, when the check is about one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub permission: Option<String>,
+    /// The vendor guide's words for what is checked.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub guide_text: Vec<String>,
+    /// Not in the guide: why the rules require it anyway.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub inferred: Option<String>,
+}
+
+impl Check {
+    /// A check with no permission, guide text or inference attached.
+    pub fn new(id: impl Into<String>, status: CheckStatus, what: impl Into<String>) -> Self {
+        Check {
+            id: id.into(),
+            status,
+            category: None,
+            what: what.into(),
+            evidence: String::new(),
+            reason: String::new(),
+            fix: None,
+            findings: Vec::new(),
+            permission: None,
+            guide_text: Vec::new(),
+            inferred: None,
+        }
+    }
+
+    /// Attaches where the requirement comes from.
+    pub fn sourced(mut self, source: &crate::rules::Provenance) -> Self {
+        self.guide_text = source.guide_text.clone();
+        self.inferred = source.inferred.clone();
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -279,6 +316,9 @@ pub struct Summary {
     pub warned: usize,
     pub failed: usize,
     pub unknown: usize,
+    /// Checks to confirm by hand (status `manual`); they never change the outcome.
+    #[serde(default)]
+    pub manual: usize,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
@@ -322,6 +362,14 @@ impl Report {
         }
     }
 
+    /// The checks to confirm by hand.
+    pub fn manual_checks(&self) -> Vec<&Check> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Manual)
+            .collect()
+    }
+
     /// The checks that could not be judged.
     pub fn unknown_checks(&self) -> Vec<&Check> {
         self.checks
@@ -339,6 +387,7 @@ impl Report {
             warned: count(CheckStatus::Warn),
             failed: count(CheckStatus::Fail),
             unknown: count(CheckStatus::Unknown),
+            manual: count(CheckStatus::Manual),
             errors: level(Level::Error),
             warnings: level(Level::Warning),
             infos: level(Level::Info),

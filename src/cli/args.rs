@@ -174,7 +174,7 @@ fn code(text: &str) -> Result<Code, String> {
     Code::parse(text).ok_or_else(|| {
         format!(
             "unknown finding code `{text}`; the codes are: {}",
-            Code::ALL.map(|c| c.as_str()).join(", ")
+            Code::names().join(", ")
         )
     })
 }
@@ -191,12 +191,16 @@ pub struct DemoArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// List the shipped profiles.
+    /// List the shipped profiles: name, title, source and the date it was read.
     List,
-    /// Print a shipped profile's TOML.
+    /// The guide's lines in the guide's order, each with how the audit verifies it (a probe,
+    /// or by hand and why), then every requirement the guide does not ask for.
     Show {
-        /// Profile name.
+        /// A shipped profile's name, or a rules file's path.
         name: String,
+        /// Print the rules file's TOML instead.
+        #[arg(long)]
+        toml: bool,
     },
     /// Check a rules file; every problem with its line and column (exit 2 when invalid).
     Validate {

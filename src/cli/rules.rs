@@ -22,11 +22,38 @@ pub fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
         RulesCommand::List => {
             let mut text = String::new();
             for p in profiles::PROFILES {
-                text.push_str(&format!("{:<10} {}\n", p.name, p.summary));
+                let r = profiles::load(p).map_err(CliError::usage)?;
+                text.push_str(&format!("{:<10} {}\n", p.name, r.title));
+                if let Some(source) = &r.source {
+                    text.push_str(&format!(
+                        "{:<10} source: {source}{}\n",
+                        "",
+                        r.read
+                            .as_deref()
+                            .map_or_else(String::new, |d| format!(" (read {d})"))
+                    ));
+                }
             }
             emit(io, &text)?;
         }
-        RulesCommand::Show { name } => emit(io, find_profile(name)?.text)?,
+        RulesCommand::Show { name, toml: true } => {
+            let path = Path::new(name);
+            if path.is_file() {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    CliError::usage(anyhow::anyhow!("cannot read {}: {e}", path.display()))
+                })?;
+                emit(io, &crate::sanitize::terminal_text(&text))?;
+            } else {
+                emit(io, find_profile(name)?.text)?;
+            }
+        }
+        RulesCommand::Show { name, toml: false } => {
+            let r = load_either(name)?;
+            emit(
+                io,
+                &crate::sanitize::terminal_text(&rules::show::render(&r, name)),
+            )?;
+        }
         RulesCommand::Validate { path } => {
             let r = load_rules_file(path)?;
             emit(

@@ -79,6 +79,9 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
         reason,
         fix,
         findings: codes,
+        permission: None,
+        guide_text: Vec::new(),
+        inferred: None,
     });
 }
 
@@ -94,6 +97,9 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
             reason: "not run: the metadata call did not succeed".into(),
             fix: None,
             findings: vec![],
+            permission: None,
+            guide_text: Vec::new(),
+            inferred: None,
         });
         return None;
     };
@@ -181,6 +187,9 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
         reason,
         fix,
         findings: codes,
+        permission: None,
+        guide_text: Vec::new(),
+        inferred: None,
     });
     counts
 }

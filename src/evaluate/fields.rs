@@ -67,6 +67,14 @@ fn counts_text(c: &FieldCounts) -> String {
     }
 }
 
+/// A field's check, with where its requirement comes from and the permission that reads it.
+fn field_check(rule: &FieldRule, status: CheckStatus, category: Option<&str>) -> Check {
+    let mut c = Check::new(format!("field:{}", rule.id), status, label(rule)).sourced(&rule.source);
+    c.category = category.map(str::to_string);
+    c.permission = category.map(permissions::category_view);
+    c
+}
+
 /// A field that came back unreadable or partly readable, grouped per category for one finding.
 struct Gap<'a> {
     rule: &'a FieldRule,
@@ -89,18 +97,11 @@ pub(super) fn evaluate(
     let mut gap_checks: Vec<(usize, String, Code)> = Vec::new();
 
     for rule in &rules.fields {
-        let id = format!("field:{}", rule.id);
         let Some(catalog) = catalog else {
-            sink.check(Check {
-                id,
-                status: CheckStatus::Unknown,
-                category: None,
-                what: label(rule),
-                evidence: "not probed".into(),
-                reason: unknown_reason(obs).into(),
-                fix: None,
-                findings: vec![],
-            });
+            let mut c = field_check(rule, CheckStatus::Unknown, None);
+            c.evidence = "not probed".into();
+            c.reason = unknown_reason(obs).into();
+            sink.check(c);
             continue;
         };
         let Some(meta) = catalog.get(&rule.id) else {
@@ -116,16 +117,12 @@ pub(super) fn evaluate(
             f.fields = vec![rule.id.clone()];
             let fix = f.fix.clone();
             let effect = sink.finding(f);
-            sink.check(Check {
-                id,
-                status: effect.status(),
-                category: None,
-                what: label(rule),
-                evidence: "not in metadata".into(),
-                reason: effect.annotate("the tenant has no such field".into()),
-                fix: effect.fix(fix),
-                findings: vec![Code::FieldUnknown],
-            });
+            let mut c = field_check(rule, effect.status(), None);
+            c.evidence = "not in metadata".into();
+            c.reason = effect.annotate("the tenant has no such field".into());
+            c.fix = effect.fix(fix);
+            c.findings = vec![Code::FieldUnknown];
+            sink.check(c);
             continue;
         };
         let mut codes = Vec::new();
@@ -133,18 +130,13 @@ pub(super) fn evaluate(
             codes.push(f.code);
             sink.finding(f);
         }
-        let category = Some(meta.category_name.clone());
+        let category = Some(meta.category_name.as_str());
         let Some(counts) = people.and_then(|p| p.fields.get(&rule.id)) else {
-            sink.check(Check {
-                id,
-                status: CheckStatus::Unknown,
-                category,
-                what: label(rule),
-                evidence: "not probed".into(),
-                reason: unknown_reason(obs).into(),
-                fix: None,
-                findings: codes,
-            });
+            let mut c = field_check(rule, CheckStatus::Unknown, category);
+            c.evidence = "not probed".into();
+            c.reason = unknown_reason(obs).into();
+            c.findings = codes;
+            sink.check(c);
             continue;
         };
         let mut fix = None;
@@ -189,16 +181,12 @@ pub(super) fn evaluate(
             Seen::Partly => Some(Code::CategoryPartlyReadable),
             _ => None,
         };
-        let index = sink.check(Check {
-            id,
-            status,
-            category,
-            what: label(rule),
-            evidence: counts_text(counts),
-            reason,
-            fix,
-            findings: codes,
-        });
+        let mut c = field_check(rule, status, category);
+        c.evidence = counts_text(counts);
+        c.reason = reason;
+        c.fix = fix;
+        c.findings = codes;
+        let index = sink.check(c);
         if let Some(code) = gap {
             gap_checks.push((index, meta.category_name.clone(), code));
         }
@@ -206,7 +194,8 @@ pub(super) fn evaluate(
 
     // One finding per code and category; each field's check follows what became of it.
     for ((code, category), list) in gaps {
-        let finding = category_finding(code, &category, &list);
+        let readable = readable_siblings(rules, catalog, people, &category);
+        let finding = category_finding(code, &category, &list, &readable);
         let fix = finding.fix.clone();
         let effect = sink.finding(finding);
         for (index, _, _) in gap_checks
@@ -218,7 +207,60 @@ pub(super) fn evaluate(
     }
 }
 
-fn category_finding(code: Code, category: &str, gaps: &[Gap]) -> Finding {
+/// Other requested fields of a category that came back for somebody: proof that the category
+/// itself is ticked. `root.id` does not count: HiBob returns it without any permission.
+fn readable_siblings(
+    rules: &Rules,
+    catalog: Option<&crate::observations::FieldCatalog>,
+    people: Option<&PeopleCounts>,
+    category: &str,
+) -> Vec<String> {
+    let (Some(catalog), Some(people)) = (catalog, people) else {
+        return Vec::new();
+    };
+    people
+        .fields
+        .iter()
+        .filter(|(id, c)| {
+            id.as_str() != crate::probes::people::ID
+                && c.present > 0
+                && catalog.get(id).is_some_and(|m| m.category_name == category)
+        })
+        .map(|(id, _)| {
+            rules
+                .fields
+                .iter()
+                .find(|f| &f.id == id)
+                .map_or_else(|| id.clone(), label)
+        })
+        .collect()
+}
+
+/// Where the guide sends the admin for these fields, when it names another category.
+fn guide_elsewhere(category: &str, gaps: &[Gap]) -> String {
+    gaps.iter()
+        .filter(|g| {
+            !g.rule.guide_categories.is_empty()
+                && !g
+                    .rule
+                    .guide_categories
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(category))
+        })
+        .map(|g| {
+            format!(
+                " For {}, your guide says {}; in this tenant it is in {category}.",
+                g.rule.purpose,
+                g.rule.source.quote().map_or_else(
+                    || g.rule.guide_categories.join(" or "),
+                    |q| format!("\"{q}\"")
+                )
+            )
+        })
+        .collect()
+}
+
+fn category_finding(code: Code, category: &str, gaps: &[Gap], readable: &[String]) -> Finding {
     let level = gaps
         .iter()
         .map(|g| g.rule.level)
@@ -229,6 +271,15 @@ fn category_finding(code: Code, category: &str, gaps: &[Gap]) -> Finding {
         .first()
         .map_or(0, |g| g.counts.present + g.counts.absent);
     let message = match code {
+        Code::CategoryNotReadable if !readable.is_empty() => format!(
+            "{} {} absent for all {}, although {} of the same category {} readable: {category} is ticked, so field-level permissions or a sensitive field hide {}.",
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" },
+            employees(n),
+            readable.join(", "),
+            if readable.len() == 1 { "is" } else { "are" },
+            if names.len() == 1 { "it" } else { "them" },
+        ),
         Code::CategoryNotReadable => format!(
             "The permission group cannot read the {category} category: {} {} absent for all {}.",
             names.join(", "),
@@ -249,13 +300,26 @@ fn category_finding(code: Code, category: &str, gaps: &[Gap]) -> Finding {
                 .join("; ")
         ),
     };
+    let items: Vec<(&str, Option<&str>)> = gaps
+        .iter()
+        .map(|g| (g.rule.purpose.as_str(), g.rule.source.inferred.as_deref()))
+        .collect();
+    let message = format!("{message}{}", super::not_in_guide(&items));
     let mut f = Finding::new(code, level, message);
+    let elsewhere = guide_elsewhere(category, gaps);
     f.fix = Some(match code {
-        Code::CategoryNotReadable => permissions::category_fix(category),
+        Code::CategoryNotReadable if !readable.is_empty() => format!(
+            "In HiBob, open {} > {}: allow the group to view {}; if the tenant has no field-level permissions, the field is sensitive: also tick \"Edit selected employees' {category} sections\" (HiBob returns some sensitive fields only then).{elsewhere}",
+            permissions::GROUP_PATH,
+            permissions::FIELD_LEVEL,
+            names.join(", ")
+        ),
+        Code::CategoryNotReadable => format!("{}{elsewhere}", permissions::category_fix(category)),
         _ => format!(
-            "{} If it is ticked already, the permission covers fewer people than the group's condition under {}: widen it to the same people. Field-level permissions (a beta) can also hide a field for some employees.",
+            "{} If it is ticked already, the permission covers fewer people than the group's condition under {}: widen it to the same people. Tenants with field-level permissions ({}) can also hide a field for some employees there.{elsewhere}",
             permissions::category_fix(category),
-            permissions::ACCESS_RIGHTS
+            permissions::ACCESS_RIGHTS,
+            permissions::FIELD_LEVEL
         ),
     });
     f.category = Some(category.to_string());
@@ -297,12 +361,15 @@ fn other_category(rule: &FieldRule, meta: &FieldMeta) -> Option<Finding> {
     {
         return None;
     }
-    let guide = rule.guide_categories.join(" or ");
+    let guide = match rule.source.quote() {
+        Some(q) => format!("\"{q}\" ({})", rule.guide_categories.join(" or ")),
+        None => rule.guide_categories.join(" or "),
+    };
     let mut f = Finding::new(
         Code::FieldInOtherCategory,
         Level::Info,
         format!(
-            "{} is in the {} category in this tenant; the vendor's guide says {guide}.",
+            "{} is in the {} category in this tenant; your guide says {guide}.",
             label(rule),
             meta.category_name
         ),

@@ -10,7 +10,7 @@ use crate::observations::{CallOutcome, LifecycleCount, Observations, PeopleCount
 use crate::permissions;
 use crate::probes::people::LIFECYCLE;
 use crate::report::{Check, CheckStatus, Code, Finding, Level};
-use crate::rules::{LifecycleStatus, Rules};
+use crate::rules::{LifecycleRule, LifecycleStatus, Rules};
 
 /// Lower case, with `-`, `_` and camelCase humps as spaces: `parentalLeave` is `parental leave`.
 fn norm(s: &str) -> String {
@@ -56,35 +56,79 @@ fn is_inactive(status: LifecycleStatus) -> bool {
     matches!(status, LifecycleStatus::Hired | LifecycleStatus::Terminated)
 }
 
-fn slug(status: LifecycleStatus) -> String {
-    status
-        .label()
+fn slug(label: &str) -> String {
+    label
         .to_lowercase()
         .replace(" (all types)", "-all-types")
-        .replace(' ', "-")
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
+/// The HiBob statuses a rule asks for: "Leave (all types)", a guide's phrase, becomes
+/// HiBob's three leave statuses (custom leave types are added when visible). Each once.
+fn expand(statuses: &[LifecycleStatus]) -> Vec<LifecycleStatus> {
+    let mut out = Vec::new();
+    for &s in statuses {
+        let list: &[LifecycleStatus] = if s == LifecycleStatus::LeaveAllTypes {
+            &[
+                LifecycleStatus::Leave,
+                LifecycleStatus::GardenLeave,
+                LifecycleStatus::ParentalLeave,
+            ]
+        } else {
+            std::slice::from_ref(&s)
+        };
+        for &x in list {
+            if !out.contains(&x) {
+                out.push(x);
+            }
+        }
+    }
+    out
+}
+
+/// A status's check. `label` is HiBob's name for it (a custom leave type's own name).
 fn check(
-    status: LifecycleStatus,
-    check: CheckStatus,
+    rule: &LifecycleRule,
+    label: &str,
+    status: CheckStatus,
     evidence: String,
     reason: String,
-    codes: Vec<Code>,
-    fix: Option<String>,
 ) -> Check {
-    Check {
-        id: format!("lifecycle:{}", slug(status)),
-        status: check,
-        category: Some("Access rights".into()),
-        what: format!(
-            "Lifecycle status {} in the people condition",
-            status.label()
-        ),
-        evidence,
-        reason,
-        fix,
-        findings: codes,
+    let mut c = Check::new(
+        format!("lifecycle:{}", slug(label)),
+        status,
+        format!("Lifecycle status {label} in the people condition"),
+    )
+    .sourced(&rule.source);
+    c.category = Some("Access rights".into());
+    c.permission = Some(permissions::lifecycle_condition(label));
+    c.evidence = evidence;
+    c.reason = reason;
+    c
+}
+
+/// Visible statuses that are none of HiBob's built-in ones: custom leave types.
+fn custom_statuses(people: &PeopleCounts) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for lc in &people.lifecycle {
+        let known = LifecycleStatus::ALL
+            .iter()
+            .any(|s| *s != LifecycleStatus::LeaveAllTypes && matches(*s, lc));
+        if known {
+            continue;
+        }
+        let name = lc
+            .label
+            .clone()
+            .or_else(|| lc.value.clone())
+            .unwrap_or_default();
+        if !name.trim().is_empty() {
+            *out.entry(name).or_insert(0) += lc.employees;
+        }
     }
+    out
 }
 
 /// Visible employees per status label, for evidence.
@@ -127,15 +171,15 @@ pub(super) fn evaluate(
     sink: &mut Sink,
 ) {
     let Some(rule) = &rules.lifecycle else { return };
+    let statuses = expand(&rule.statuses);
     let Some(people) = people else {
-        for &s in &rule.statuses {
+        for &s in &statuses {
             sink.check(check(
-                s,
+                rule,
+                s.label(),
                 CheckStatus::Unknown,
                 "not probed".into(),
                 unknown_reason(obs).into(),
-                vec![],
-                None,
             ));
         }
         return;
@@ -145,13 +189,13 @@ pub(super) fn evaluate(
         .get(LIFECYCLE)
         .map_or(0, |c| c.present - c.empty);
     if readable == 0 {
-        unverifiable(rule.statuses.as_slice(), obs, people, sink);
+        unverifiable(rules, rule, &statuses, obs, people, sink);
         return;
     }
 
-    let statuses = tally(people);
-    let everyone = all_active(people) && rule.statuses.iter().any(|s| is_inactive(*s));
-    for &status in &rule.statuses {
+    let tally = tally(people);
+    let everyone = all_active(people) && statuses.iter().any(|s| is_inactive(*s));
+    for &status in &statuses {
         let n: u64 = people
             .lifecycle
             .iter()
@@ -160,62 +204,141 @@ pub(super) fn evaluate(
             .sum();
         if n > 0 {
             sink.check(check(
-                status,
+                rule,
+                status.label(),
                 CheckStatus::Pass,
                 format!("{n} of {}", employees(people.employees)),
                 "visible, so the condition includes it".into(),
-                vec![],
-                None,
             ));
             continue;
         }
-        let label = status.label();
-        let hint = if everyone && is_inactive(status) {
-            " Every visible employee is Active: the group most likely uses \"Everyone\", which in HiBob means active employees only."
-        } else {
-            ""
-        };
-        let mut f = Finding::new(
-            Code::LifecycleStatusNotVisible,
-            rule.level,
-            format!(
-                "No visible employee has lifecycle status {label} ({} visible). Either the permission group's people condition leaves {label} out, or this tenant has no {label} employee: HiBob answers the same in both cases.{hint}",
-                employees(people.employees)
-            ),
-        );
-        f.fix = Some(format!(
-            "In HiBob, open {} > {}: {}choose Select people by condition > Lifecycle status and add {label}; then Apply and Save. If the tenant has no {label} employee, nothing needs to change.",
-            permissions::GROUP_PATH,
-            permissions::ACCESS_RIGHTS,
-            if hint.is_empty() {
-                ""
-            } else {
-                "instead of \"Everyone\", "
-            }
-        ));
-        f.lifecycle_status = Some(label.to_string());
-        f.permission = Some(permissions::lifecycle_condition(label));
-        f.evidence.employees = Some(people.employees);
-        f.evidence.lifecycle_statuses = statuses.clone();
-        let fix = f.fix.clone();
-        let effect = sink.finding(f);
-        sink.check(check(
-            status,
-            effect.status(),
-            format!("0 of {}", employees(people.employees)),
-            effect.annotate(if hint.is_empty() {
-                "none visible: left out by the condition, or none exist".into()
-            } else {
-                "none visible, and every visible employee is active: most likely \"Everyone\""
-                    .into()
-            }),
-            vec![Code::LifecycleStatusNotVisible],
-            effect.fix(fix),
-        ));
+        not_visible(rule, status, everyone, people, &tally, sink);
+    }
+    if rule.statuses.contains(&LifecycleStatus::LeaveAllTypes) {
+        leave_all_types(rule, people, sink);
     }
 }
 
+/// A required status nobody visible has: a warning that says both possible causes.
+fn not_visible(
+    rule: &LifecycleRule,
+    status: LifecycleStatus,
+    everyone: bool,
+    people: &PeopleCounts,
+    tally: &BTreeMap<String, u64>,
+    sink: &mut Sink,
+) {
+    let label = status.label();
+    let hint = if everyone && is_inactive(status) {
+        " Every visible employee is Active: the group most likely uses \"Everyone\", which in HiBob means active employees only."
+    } else {
+        ""
+    };
+    let mut f = Finding::new(
+        Code::LifecycleStatusNotVisible,
+        rule.level,
+        format!(
+            "No visible employee has lifecycle status {label} ({} visible). Either the permission group's people condition leaves {label} out, or this tenant has no {label} employee: HiBob answers the same in both cases.{hint}",
+            employees(people.employees)
+        ),
+    );
+    f.fix = Some(format!(
+        "In HiBob, open {} > {}: {}choose Select people by condition > Lifecycle status and add {label}; then Apply and Save. If the tenant has no {label} employee, nothing needs to change.",
+        permissions::GROUP_PATH,
+        permissions::ACCESS_RIGHTS,
+        if hint.is_empty() {
+            ""
+        } else {
+            "instead of \"Everyone\", "
+        }
+    ));
+    f.lifecycle_status = Some(label.to_string());
+    f.permission = Some(permissions::lifecycle_condition(label));
+    f.evidence.employees = Some(people.employees);
+    f.evidence.lifecycle_statuses = tally.clone();
+    let fix = f.fix.clone();
+    let effect = sink.finding(f);
+    let mut c = check(
+        rule,
+        label,
+        effect.status(),
+        format!("0 of {}", employees(people.employees)),
+        effect.annotate(if hint.is_empty() {
+            "none visible: left out by the condition, or none exist".into()
+        } else {
+            "none visible, and every visible employee is active: most likely \"Everyone\"".into()
+        }),
+    );
+    c.findings = vec![Code::LifecycleStatusNotVisible];
+    c.fix = effect.fix(fix);
+    sink.check(c);
+}
+
+/// "Leave (all types)" is a guide's phrase: HiBob has no such status. Custom leave types that
+/// are visible pass as their own rows, and an info finding says what the phrase stands for.
+fn leave_all_types(rule: &LifecycleRule, people: &PeopleCounts, sink: &mut Sink) {
+    let custom = custom_statuses(people);
+    for (name, n) in &custom {
+        let mut c = check(
+            rule,
+            name,
+            CheckStatus::Pass,
+            format!("{n} of {}", employees(people.employees)),
+            "a custom leave type, visible, so the condition includes it".into(),
+        );
+        c.what = format!("Lifecycle status {name} (custom leave type) in the people condition");
+        sink.check(c);
+    }
+    let custom_note = if custom.is_empty() {
+        "and any custom leave type the tenant defines (none is visible here)".to_string()
+    } else {
+        format!(
+            "and the tenant's custom leave types (visible here: {})",
+            custom.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+    };
+    // Only a guide that says "Leave (all types)" gets told what the phrase stands for.
+    let Some(quote) = rule
+        .source
+        .guide_text
+        .iter()
+        .find(|q| q.to_lowercase().contains("leave (all types)"))
+    else {
+        return;
+    };
+    let mut f = Finding::new(
+        Code::GuideWordingDiffers,
+        Level::Info,
+        format!(
+            "Your guide says \"{quote}\"; HiBob has no status called \"Leave (all types)\". In HiBob these are the lifecycle statuses Leave, Garden leave and Parental leave, {custom_note}: the audit checks each."
+        ),
+    );
+    f.fix = Some(format!(
+        "Under {} > Select people by condition > Lifecycle status, add each of Leave, Garden leave, Parental leave and every custom leave type.",
+        permissions::ACCESS_RIGHTS
+    ));
+    f.lifecycle_status = Some("Leave (all types)".into());
+    f.permission = Some(permissions::lifecycle_condition(
+        "Leave, Garden leave, Parental leave",
+    ));
+    sink.finding(f);
+}
+
+/// Whether the rules themselves need the Lifecycle category (so not only the audit does).
+fn rules_need(rules: &Rules, obs: &Observations, category: &str) -> bool {
+    let CallOutcome::Answered(catalog) = &obs.metadata.outcome else {
+        return false;
+    };
+    rules.fields.iter().any(|f| {
+        catalog
+            .get(&f.id)
+            .is_some_and(|m| m.category_name.eq_ignore_ascii_case(category))
+    })
+}
+
 fn unverifiable(
+    rules: &Rules,
+    rule: &LifecycleRule,
     statuses: &[LifecycleStatus],
     obs: &Observations,
     people: &PeopleCounts,
@@ -226,6 +349,7 @@ fn unverifiable(
         _ => None,
     }
     .unwrap_or_else(|| "Lifecycle".to_string());
+    let audit_only = !rules_need(rules, obs, &category);
     let mut f = Finding::new(
         Code::LifecycleUnverifiable,
         Level::Warning,
@@ -234,25 +358,41 @@ fn unverifiable(
             employees(people.employees)
         ),
     );
-    f.fix = Some(format!(
-        "To verify, grant {} (integrations that sync terminations need it too), then run again; or check {} by hand.",
-        permissions::category_view(&category),
-        permissions::ACCESS_RIGHTS
-    ));
+    f.fix = Some(if audit_only {
+        format!(
+            "The integration's guide does not ask for this: only the audit needs it. Grant {} to let the audit verify, then run again; or check {} by hand.",
+            permissions::category_view(&category),
+            permissions::ACCESS_RIGHTS
+        )
+    } else {
+        format!(
+            "The rules need {category} too: grant {}, then run again; or check {} by hand.",
+            permissions::category_view(&category),
+            permissions::ACCESS_RIGHTS
+        )
+    });
     f.category = Some(category.clone());
     f.fields = vec![LIFECYCLE.to_string()];
     f.permission = Some(permissions::category_view(&category));
     f.evidence.employees = Some(people.employees);
     sink.finding(f);
     for &s in statuses {
-        sink.check(check(
-            s,
+        let mut c = check(
+            rule,
+            s.label(),
             CheckStatus::Unknown,
             "lifecycle not readable".into(),
-            format!("{category} is not readable, so statuses cannot be seen"),
-            vec![Code::LifecycleUnverifiable],
-            None,
-        ));
+            format!(
+                "{category} is not readable, so statuses cannot be seen: grant it{} or check by hand",
+                if audit_only {
+                    " (only the audit needs it)"
+                } else {
+                    ""
+                }
+            ),
+        );
+        c.findings = vec![Code::LifecycleUnverifiable];
+        sink.check(c);
     }
 }
 
@@ -326,7 +466,20 @@ mod tests {
 
     #[test]
     fn check_ids_are_slugs() {
-        assert_eq!(slug(LifecycleStatus::LeaveAllTypes), "leave-all-types");
-        assert_eq!(slug(LifecycleStatus::GardenLeave), "garden-leave");
+        assert_eq!(
+            slug(LifecycleStatus::LeaveAllTypes.label()),
+            "leave-all-types"
+        );
+        assert_eq!(slug(LifecycleStatus::GardenLeave.label()), "garden-leave");
+        assert_eq!(slug("Sabbatical / unpaid"), "sabbatical---unpaid");
+    }
+
+    #[test]
+    fn leave_all_types_becomes_hibobs_statuses_once() {
+        use LifecycleStatus as S;
+        assert_eq!(
+            expand(&[S::Hired, S::Leave, S::LeaveAllTypes]),
+            vec![S::Hired, S::Leave, S::GardenLeave, S::ParentalLeave]
+        );
     }
 }

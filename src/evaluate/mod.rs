@@ -1,13 +1,16 @@
 //! The pure core: `evaluate(rules, observations) -> Report`. No network, clock or environment.
 //!
 //! One module per area: `access` (credentials and the people search), `fields` (People's
-//! data categories), `lifecycle` (the people condition), `timeoff`. Every finding passes the
+//! data categories), `lifecycle` (the people condition), `timeoff`, `guide` (what the guide's
+//! own steps leave out) and `manual` (what only a person can confirm). Every finding passes the
 //! severity policy (`crate::policy`) on its way into the report, and a check's status follows
 //! what became of its finding.
 
 mod access;
 mod fields;
+mod guide;
 mod lifecycle;
+mod manual;
 mod timeoff;
 
 use crate::observations::{CallOutcome, Observations};
@@ -113,6 +116,15 @@ impl<'p> Sink<'p> {
         }
     }
 
+    /// Adds a finding code to the check with this id, if there is one.
+    pub(crate) fn tag(&mut self, id: &str, code: Code) {
+        if let Some(c) = self.checks.iter_mut().find(|c| c.id == id)
+            && !c.findings.contains(&code)
+        {
+            c.findings.push(code);
+        }
+    }
+
     pub(crate) fn incomplete(&mut self) {
         self.complete = false;
     }
@@ -131,6 +143,8 @@ pub fn evaluate_with(rules: &Rules, observations: &Observations, policy: &Policy
     fields::evaluate(rules, observations, people.as_ref(), &mut sink);
     lifecycle::evaluate(rules, observations, people.as_ref(), &mut sink);
     timeoff::evaluate(rules, observations, &mut sink);
+    guide::evaluate(rules, observations, people.as_ref(), &mut sink);
+    manual::evaluate(rules, &mut sink);
 
     // A suppression that matched nothing is stale. Only judged when the audit ran to the end:
     // an incomplete audit may simply not have seen what it suppresses.
@@ -201,4 +215,28 @@ pub(crate) fn employees(n: u64) -> String {
     } else {
         format!("{n} employees")
     }
+}
+
+/// " Not in the guide: why." for requirements the guide does not ask for, grouped by why;
+/// each group names its requirements unless one reason covers them all.
+pub(crate) fn not_in_guide(items: &[(&str, Option<&str>)]) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (name, why) in items {
+        let Some(why) = why else { continue };
+        match groups.iter_mut().find(|(w, _)| w == why) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((why, vec![name])),
+        }
+    }
+    let all = groups.len() == 1 && groups[0].1.len() == items.len();
+    groups
+        .iter()
+        .map(|(why, names)| {
+            if all {
+                format!(" Not in the guide: {why}.")
+            } else {
+                format!(" Not in the guide ({}): {why}.", names.join(", "))
+            }
+        })
+        .collect()
 }

@@ -8,60 +8,68 @@ use super::{Sink, unknown_reason};
 use crate::observations::{
     CallOutcome, Observations, Observed, ProbeRun, Refusal, TimeoffAnswer, TimeoffProbe,
 };
-use crate::permissions::{self, TimeoffPermission};
+use crate::permissions::TimeoffPermission;
 use crate::report::{Check, CheckStatus, Code, Finding, Level};
-use crate::rules::{Rules, TimeoffCapability as Cap};
+use crate::rules::{Rules, TimeoffCapability as Cap, TimeoffNeed};
 
-struct Spec {
+struct Spec<'r> {
     cap: Cap,
     probe: TimeoffProbe,
     what: &'static str,
     permission: TimeoffPermission,
+    /// The guide's words for it, when they do not name HiBob's box.
+    differs: Option<&'r str>,
 }
 
-fn spec(cap: Cap) -> Spec {
-    let (probe, what, permission) = match cap {
-        Cap::WhosOut => (
-            TimeoffProbe::WhosOut,
-            "Who's out (GET /timeoff/whosout)",
-            permissions::WHOS_OUT,
-        ),
-        Cap::OutToday => (
-            TimeoffProbe::OutToday,
-            "Out today (GET /timeoff/outtoday)",
-            permissions::WHOS_OUT,
-        ),
-        Cap::Requests => (
-            TimeoffProbe::RequestChanges,
-            "Time-off requests (GET /timeoff/requests/changes)",
-            permissions::WHOS_OUT,
-        ),
-        Cap::PendingRequests => (
-            TimeoffProbe::WhosOutPending,
-            "Pending requests (includePending=true)",
-            permissions::PENDING_REQUESTS,
-        ),
-        Cap::PrivateRequests => (
-            TimeoffProbe::WhosOutPrivate,
-            "Private-policy requests (includePrivate=true)",
-            permissions::PRIVATE_POLICY,
-        ),
-        Cap::Balance => (
-            TimeoffProbe::Balance,
-            "Balances (GET /timeoff/employees/{id}/balance)",
-            permissions::BALANCE,
-        ),
-        Cap::PolicyTypes => (
-            TimeoffProbe::PolicyTypes,
-            "Policy types (GET /timeoff/policy-types)",
-            permissions::TIMEOFF_SETTINGS,
-        ),
+impl Spec<'_> {
+    /// "Your guide says 'X'; in HiBob this is Y." when the guide names the box otherwise.
+    fn wording(&self) -> String {
+        self.differs.map_or_else(String::new, |q| {
+            format!(
+                " Your guide says \"{q}\"; in HiBob this is {}.",
+                self.permission.path()
+            )
+        })
+    }
+}
+
+/// The probe that proves a capability.
+pub(super) fn probe_of(cap: Cap) -> TimeoffProbe {
+    match cap {
+        Cap::WhosOut => TimeoffProbe::WhosOut,
+        Cap::OutToday => TimeoffProbe::OutToday,
+        Cap::Requests => TimeoffProbe::RequestChanges,
+        Cap::PendingRequests => TimeoffProbe::WhosOutPending,
+        Cap::PrivateRequests => TimeoffProbe::WhosOutPrivate,
+        Cap::Balance => TimeoffProbe::Balance,
+        Cap::PolicyTypes => TimeoffProbe::PolicyTypes,
+    }
+}
+
+fn spec(need: &TimeoffNeed) -> Spec<'_> {
+    let cap = need.capability;
+    let probe = probe_of(cap);
+    let permission = cap.permission();
+    let what = match cap {
+        Cap::WhosOut => "Who's out (GET /timeoff/whosout)",
+        Cap::OutToday => "Out today (GET /timeoff/outtoday)",
+        Cap::Requests => "Time-off requests (GET /timeoff/requests/changes)",
+        Cap::PendingRequests => "Pending requests (includePending=true)",
+        Cap::PrivateRequests => "Private-policy requests (includePrivate=true)",
+        Cap::Balance => "Balances (GET /timeoff/employees/{id}/balance)",
+        Cap::PolicyTypes => "Policy types (GET /timeoff/policy-types)",
     };
     Spec {
         cap,
         probe,
         what,
         permission,
+        differs: need
+            .source
+            .guide_text
+            .iter()
+            .find(|q| !permission.named_by(q))
+            .map(String::as_str),
     }
 }
 
@@ -86,8 +94,9 @@ fn unknown(evidence: &str, reason: impl Into<String>) -> Verdict {
 
 pub(super) fn evaluate(rules: &Rules, obs: &Observations, sink: &mut Sink) {
     let Some(rule) = &rules.timeoff else { return };
-    for &cap in &rule.require {
-        let s = spec(cap);
+    for need in &rule.require {
+        let cap = need.capability;
+        let s = spec(need);
         let verdict = match obs.timeoff(s.probe) {
             None => unknown("not probed", unknown_reason(obs)),
             Some(ProbeRun::NotRun(reason)) => unknown("not run", reason.clone()),
@@ -98,24 +107,43 @@ pub(super) fn evaluate(rules: &Rules, obs: &Observations, sink: &mut Sink) {
                 _ => simple(&s, observed, rule.level, sink),
             },
         };
-        sink.check(Check {
-            id: format!("timeoff:{}", cap.as_str()),
-            status: verdict.status,
-            category: Some(
-                if cap == Cap::PolicyTypes {
-                    "Features > Time off"
-                } else {
-                    "Time off"
-                }
-                .into(),
-            ),
-            what: s.what.into(),
-            evidence: verdict.evidence,
-            reason: verdict.reason,
-            fix: verdict.fix,
-            findings: verdict.codes,
-        });
+        let mut codes = verdict.codes;
+        if verdict.status == CheckStatus::Pass && s.differs.is_some() {
+            codes.push(wording_differs(&s, sink));
+        }
+        let mut c = Check::new(format!("timeoff:{}", cap.as_str()), verdict.status, s.what)
+            .sourced(&need.source);
+        c.category = Some(
+            if cap == Cap::PolicyTypes {
+                "Features > Time off"
+            } else {
+                "Time off"
+            }
+            .into(),
+        );
+        c.permission = Some(s.permission.path());
+        c.evidence = verdict.evidence;
+        c.reason = verdict.reason;
+        c.fix = verdict.fix;
+        c.findings = codes;
+        sink.check(c);
     }
+}
+
+/// The check passed, but the guide names the box in other words: say which box it is.
+fn wording_differs(s: &Spec, sink: &mut Sink) -> Code {
+    let mut f = Finding::new(
+        Code::GuideWordingDiffers,
+        Level::Info,
+        format!("{} is granted.{}", s.what, s.wording()),
+    );
+    f.fix = Some(format!(
+        "Nothing to change. When you set up another group from the guide, tick \"{}\" for this line.",
+        s.permission.checkbox
+    ));
+    f.permission = Some(s.permission.path());
+    sink.finding(f);
+    Code::GuideWordingDiffers
 }
 
 /// A refusal: the permission is missing.
@@ -139,11 +167,13 @@ fn refused(s: &Spec, endpoint: &str, r: &Refusal, level: Level, sink: &mut Sink)
         code,
         level,
         format!(
-            "HiBob refused {endpoint}{flag} (HTTP {}){how}: the service user lacks \"{}\".",
-            r.status, s.permission.checkbox
+            "HiBob refused {endpoint}{flag} (HTTP {}){how}: the service user lacks \"{}\".{}",
+            r.status,
+            s.permission.checkbox,
+            s.wording()
         ),
     );
-    f.fix = Some(s.permission.fix());
+    f.fix = Some(format!("{}{}", s.permission.fix(), s.wording()));
     f.endpoint = Some(endpoint.to_string());
     f.permission = Some(s.permission.path());
     f.evidence.http_status = Some(r.status);

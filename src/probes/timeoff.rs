@@ -18,7 +18,7 @@ pub fn planned(rules: &Rules) -> Vec<TimeoffProbe> {
     let Some(t) = &rules.timeoff else {
         return Vec::new();
     };
-    let wants = |c: Cap| t.require.contains(&c);
+    let wants = |c: Cap| t.requires(c);
     let mut out = Vec::new();
     if wants(Cap::PolicyTypes) || wants(Cap::Balance) {
         out.push(TimeoffProbe::PolicyTypes);

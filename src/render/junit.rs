@@ -1,6 +1,7 @@
 //! `--format junit`: JUnit XML, as GitLab, Jenkins and GitHub test reporters read it. One
 //! testsuite per profile, one testcase per check: a failing check is a `failure` with its fix,
-//! an unknown one is `skipped` with its reason, a warning passes with a note in `system-out`.
+//! an unknown one is `skipped` with its reason, a warning passes with a note in `system-out`,
+//! and a line to confirm by hand is `skipped` with a message that begins "confirm by hand:".
 
 use std::fmt::Write as _;
 
@@ -32,7 +33,7 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     let (tests, failures, skipped) = (
         report.checks.len(),
         count(CheckStatus::Fail),
-        count(CheckStatus::Unknown),
+        count(CheckStatus::Unknown) + count(CheckStatus::Manual),
     );
     // An audit that could not finish is an error of the suite, so no reporter calls it green.
     let errors = usize::from(!report.complete);
@@ -96,6 +97,14 @@ pub fn render(report: &Report, ctx: &Context) -> String {
                     xml(&c.reason),
                     xml(&c.evidence),
                     xml(c.fix.as_deref().unwrap_or("see the findings of the audit"))
+                );
+            }
+            CheckStatus::Manual => {
+                let _ = writeln!(
+                    out,
+                    ">\n      <skipped message=\"confirm by hand: {}: {}\"/>\n    </testcase>",
+                    xml(c.permission.as_deref().unwrap_or(&c.what)),
+                    xml(&c.reason)
                 );
             }
             CheckStatus::Unknown => {

@@ -72,8 +72,10 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     }
 
     steps(report, &mut out);
+    by_hand(report, &mut out);
     already_fine(report, &mut out);
     notes(report, &mut out);
+    not_in_guide(report, &mut out);
 
     if !report.suppressed.is_empty() {
         out.push_str("## Accepted gaps\n\nThe rules file accepts these on purpose; they do not fail the audit.\n\n");
@@ -252,6 +254,8 @@ fn already_fine(report: &Report, out: &mut String) {
 }
 
 fn notes(report: &Report, out: &mut String) {
+    // What the guide leaves out is a note only where it costs something here: when the group
+    // grants it anyway, there is nothing to do.
     let notes: Vec<&Finding> = report
         .findings
         .iter()
@@ -262,7 +266,8 @@ fn notes(report: &Report, out: &mut String) {
                     | Code::FieldUnknown
                     | Code::FieldInOtherCategory
                     | Code::LifecycleUnverifiable
-            )
+                    | Code::GuideWordingDiffers
+            ) || (f.code == Code::GuideOmitsPermission && f.level != crate::report::Level::Info)
         })
         .collect();
     if notes.is_empty() {
@@ -277,6 +282,49 @@ fn notes(report: &Report, out: &mut String) {
             f.code,
             md(f.fix.as_deref().unwrap_or(""))
         );
+    }
+    out.push('\n');
+}
+
+/// The guide's lines that only a person can confirm: unticked, with why.
+fn by_hand(report: &Report, out: &mut String) {
+    let manual = report.manual_checks();
+    if manual.is_empty() {
+        return;
+    }
+    out.push_str("## Confirm by hand\n\nA read-only audit cannot prove these lines of the guide; check each in HiBob.\n\n");
+    for c in manual {
+        let _ = write!(out, "- [ ] ");
+        if let Some(category) = &c.category {
+            let _ = write!(out, "**{}**: ", md(category));
+        }
+        let _ = writeln!(out, "{}", md(c.permission.as_deref().unwrap_or(&c.what)));
+        for q in &c.guide_text {
+            let _ = writeln!(out, "  - your guide: \"{}\"", md(q));
+        }
+        let _ = writeln!(out, "  - why by hand: {}", md(&c.reason));
+    }
+    out.push('\n');
+}
+
+/// Requirements the guide does not ask for, with why the rules have them.
+fn not_in_guide(report: &Report, out: &mut String) {
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for c in &report.checks {
+        let Some(why) = c.inferred.as_deref() else {
+            continue;
+        };
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, whats)) => whats.push(md(&c.what)),
+            None => groups.push((why, vec![md(&c.what)])),
+        }
+    }
+    if groups.is_empty() {
+        return;
+    }
+    out.push_str("## Not in the guide\n\nThe rules require these although the vendor's guide does not ask for them:\n\n");
+    for (why, whats) in groups {
+        let _ = writeln!(out, "- {}: {}", whats.join(", "), md(why));
     }
     out.push('\n');
 }

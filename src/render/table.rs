@@ -19,6 +19,7 @@ fn status_cell(status: CheckStatus, color: bool) -> Cell {
         CheckStatus::Warn => cell.fg(Color::Yellow),
         CheckStatus::Fail => cell.fg(Color::Red),
         CheckStatus::Unknown => cell.fg(Color::Magenta),
+        CheckStatus::Manual => cell.fg(Color::Cyan),
     }
 }
 
@@ -87,6 +88,9 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         }
     }
 
+    manual(report, &mut out);
+    inferred(report, &mut out);
+
     if !report.findings.is_empty() {
         let _ = writeln!(out, "\nFindings ({}):", report.findings.len());
         for f in &report.findings {
@@ -146,6 +150,9 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         s.failed,
         s.unknown
     );
+    if s.manual > 0 {
+        let _ = write!(out, "; {} to confirm by hand", s.manual);
+    }
     if let Some(n) = s.employees_visible {
         let _ = write!(out, "; {} visible", crate::evaluate::employees(n));
     }
@@ -154,4 +161,45 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     }
     out.push('\n');
     out
+}
+
+/// The guide's lines a read-only audit cannot prove, with why and the guide's words.
+fn manual(report: &Report, out: &mut String) {
+    let manual = report.manual_checks();
+    if manual.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nConfirm by hand ({}):", manual.len());
+    for c in manual {
+        let _ = writeln!(
+            out,
+            "  - {}",
+            terminal(c.permission.as_deref().unwrap_or(&c.what))
+        );
+        for q in &c.guide_text {
+            let _ = writeln!(out, "      your guide: \"{}\"", terminal(q));
+        }
+        let _ = writeln!(out, "      why by hand: {}", terminal(&c.reason));
+    }
+}
+
+/// Requirements the guide does not ask for, grouped by why the rules have them.
+fn inferred(report: &Report, out: &mut String) {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for c in &report.checks {
+        let Some(why) = c.inferred.as_deref() else {
+            continue;
+        };
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, whats)) => whats.push(&c.what),
+            None => groups.push((why, vec![&c.what])),
+        }
+    }
+    if groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nNot in the guide (required by the rules anyway):");
+    for (why, whats) in groups {
+        let _ = writeln!(out, "  {}: {}", terminal(&whats.join("; ")), terminal(why));
+    }
 }

@@ -74,6 +74,18 @@ pub fn render(a: &Rules, b: &Rules) -> String {
                 };
                 d.push(format!("guide category {} vs {}", g(fa), g(fb)));
             }
+            let origin = |f: &FieldRule| {
+                if f.source.inferred.is_some() {
+                    "inferred"
+                } else if f.source.guide_text.is_empty() {
+                    "unsourced"
+                } else {
+                    "from the guide"
+                }
+            };
+            if origin(fa) != origin(fb) {
+                d.push(format!("{} vs {}", origin(fa), origin(fb)));
+            }
             if fa.level != fb.level {
                 d.push(format!(
                     "level {} vs {}",
@@ -116,12 +128,24 @@ pub fn render(a: &Rules, b: &Rules) -> String {
     let caps = |r: &Rules| -> (Vec<String>, &'static str) {
         r.timeoff.as_ref().map_or((Vec::new(), NOT_CHECKED), |t| {
             (
-                t.require.iter().map(|c| c.as_str().to_string()).collect(),
+                t.capabilities().map(|c| c.as_str().to_string()).collect(),
                 t.level.as_str(),
             )
         })
     };
     same &= section(&mut out, "Time off", (an, caps(a)), (bn, caps(b)));
+    let manual = |r: &Rules| -> (Vec<String>, &'static str) {
+        (
+            r.manual.iter().map(|m| m.permission.clone()).collect(),
+            "manual",
+        )
+    };
+    same &= section(
+        &mut out,
+        "To confirm by hand",
+        (an, manual(a)),
+        (bn, manual(b)),
+    );
     if same {
         out.push_str("\nThe two rules require the same.\n");
     }

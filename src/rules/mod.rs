@@ -1,27 +1,32 @@
-//! Rules: what an integration needs from HiBob, read from TOML and validated in two stages.
+//! Rules: what an integration needs from HiBob, read from TOML in two stages.
 //!
-//! Stage one deserializes the raw file (`deny_unknown_fields`, spans kept); stage two,
-//! [`validate`], checks meaning and reports every problem with its line and column at once.
+//! Stage one parses the TOML into a tree that keeps every value's span (`input`); stage two
+//! (`validate`) walks it, rejects unknown keys and checks meaning, and reports every problem
+//! with its line and column at once. `guide` ties each requirement to the vendor guide's line
+//! it answers.
 
 pub mod diff;
+pub mod guide;
+mod input;
 pub mod profiles;
+pub mod show;
+mod validate;
+
+pub use input::line_col;
 
 /// The commented template that `rules init` writes.
 pub const TEMPLATE: &str = include_str!("template.toml");
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
-use std::ops::Range;
 
 use serde::Serialize;
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeTable;
 
 use crate::policy::{Severity, Suppression};
 use crate::report::{Code, Level};
 
-/// At most this many fields in one people search (HiBob's limit is 400; the audit adds a few).
-pub const MAX_FIELDS: usize = 390;
+pub use validate::MAX_FIELDS;
 
 /// A lifecycle status that the permission group's people condition must include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -33,7 +38,8 @@ pub enum LifecycleStatus {
     Leave,
     GardenLeave,
     ParentalLeave,
-    /// Every leave type: leave, garden leave, parental leave and custom leave types.
+    /// A guide's phrase, not a HiBob status: every leave type (Leave, Garden leave, Parental
+    /// leave and the tenant's custom leave types). The audit checks each of them.
     LeaveAllTypes,
 }
 
@@ -117,6 +123,23 @@ impl TimeoffCapability {
     }
 }
 
+/// Where a requirement comes from: the guide's own words, or why it is needed although the
+/// guide does not ask for it. Never both.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// The guide's lines this requirement answers, verbatim.
+    pub guide_text: Vec<String>,
+    /// Not in the guide: why the integration needs it anyway.
+    pub inferred: Option<String>,
+}
+
+impl Provenance {
+    /// The first of the guide's lines, for messages.
+    pub fn quote(&self) -> Option<&str> {
+        self.guide_text.first().map(String::as_str)
+    }
+}
+
 /// A field the integration reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldRule {
@@ -127,20 +150,65 @@ pub struct FieldRule {
     /// The category (or categories) the vendor's guide names for it; empty when the guide names none.
     pub guide_categories: Vec<String>,
     pub level: Level,
+    #[serde(flatten)]
+    pub source: Provenance,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LifecycleRule {
     pub statuses: Vec<LifecycleStatus>,
     pub level: Level,
+    #[serde(flatten)]
+    pub source: Provenance,
+}
+
+/// One time-off capability the integration reads, and where that comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeoffNeed {
+    pub capability: TimeoffCapability,
+    #[serde(flatten)]
+    pub source: Provenance,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimeoffRule {
-    pub require: Vec<TimeoffCapability>,
+    pub require: Vec<TimeoffNeed>,
     /// Policy type names to probe balances with when the policy types cannot be read.
     pub policy_types: Vec<String>,
     pub level: Level,
+}
+
+impl TimeoffRule {
+    pub fn requires(&self, cap: TimeoffCapability) -> bool {
+        self.require.iter().any(|n| n.capability == cap)
+    }
+
+    pub fn capabilities(&self) -> impl Iterator<Item = TimeoffCapability> + '_ {
+        self.require.iter().map(|n| n.capability)
+    }
+}
+
+/// A line of the guide that a read-only audit cannot prove: shown as "confirm by hand".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ManualRule {
+    /// Stable within the rules: the check is `manual:{id}`.
+    pub id: String,
+    /// Where it sits in HiBob, for the table's category column ("Group members", "Features").
+    pub category: Option<String>,
+    /// The setting in HiBob's UI words.
+    pub permission: String,
+    /// Why a read-only audit cannot prove it.
+    pub reason: String,
+    #[serde(flatten)]
+    pub source: Provenance,
+}
+
+/// One line of the vendor's guide that asks for a setting, in the guide's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuideLine {
+    pub text: String,
+    /// The guide's heading the line sits under, when it helps to find it.
+    pub section: Option<String>,
 }
 
 /// A validated rules file.
@@ -149,9 +217,19 @@ pub struct Rules {
     pub name: String,
     pub title: String,
     pub guide: Option<String>,
+    /// The guide's address (URL) or document.
+    pub source: Option<String>,
+    /// When the source was read (YYYY-MM-DD).
+    pub read: Option<String>,
+    /// What the source leaves open, e.g. "the stored copy is cut off; the list may be incomplete".
+    pub note: Option<String>,
+    /// `[[guide]]`: the guide's lines that ask for a setting, in its order.
+    pub guide_lines: Vec<GuideLine>,
     pub fields: Vec<FieldRule>,
     pub lifecycle: Option<LifecycleRule>,
     pub timeoff: Option<TimeoffRule>,
+    /// `[[manual]]`: what the admin must confirm by hand.
+    pub manual: Vec<ManualRule>,
     /// `[levels]`: finding code to severity.
     pub levels: BTreeMap<Code, Severity>,
     /// `[[suppress]]`: accepted gaps, each with a reason.
@@ -196,36 +274,34 @@ impl fmt::Display for RulesError {
 
 impl std::error::Error for RulesError {}
 
-/// Turns a byte offset into a 1-based line and column (in characters).
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, column)
-}
+impl Rules {
+    /// True when any requirement quotes the guide: the rules carry their provenance, so the
+    /// audit can say what the guide's own steps leave out.
+    pub fn quotes_guide(&self) -> bool {
+        !self.guide_lines.is_empty()
+            || self.fields.iter().any(|f| !f.source.guide_text.is_empty())
+            || self
+                .lifecycle
+                .as_ref()
+                .is_some_and(|l| !l.source.guide_text.is_empty())
+            || self
+                .timeoff
+                .iter()
+                .flat_map(|t| &t.require)
+                .any(|n| !n.source.guide_text.is_empty())
+            || self.manual.iter().any(|m| !m.source.guide_text.is_empty())
+    }
 
-struct Problems<'a> {
-    text: &'a str,
-    list: Vec<(usize, Problem)>,
-}
-
-impl Problems<'_> {
-    fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let (line, column) = line_col(self.text, span.start);
-        self.list.push((
-            span.start,
-            Problem {
-                line,
-                column,
-                message: message.into(),
-            },
-        ));
+    /// "ActivTrak's guide" for the title "ActivTrak (through Merge)", or "The guide".
+    pub fn guide_name(&self) -> String {
+        let vendor = self.title.split(" (").next().unwrap_or_default().trim();
+        if vendor.is_empty() {
+            "The guide".into()
+        } else {
+            format!("{vendor}'s guide")
+        }
     }
 }
-
-type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Parses and validates a rules file. `origin` names it in messages. A TOML syntax error
 /// stops at the first; a file that parses gets every problem at once, each with its line and
@@ -242,11 +318,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Rules, RulesError> {
             }],
         }
     })?;
-    let mut p = Problems {
+    let mut p = input::Problems {
         text,
         list: Vec::new(),
     };
-    let rules = validate(doc.get_ref(), &mut p);
+    let rules = validate::validate(doc.get_ref(), &mut p);
     if !p.list.is_empty() {
         p.list.sort_by_key(|(offset, _)| *offset);
         return Err(RulesError {
@@ -257,511 +333,8 @@ pub fn parse(text: &str, origin: &str) -> Result<Rules, RulesError> {
     Ok(rules)
 }
 
-/// A table's entries by key, after reporting keys that are not in `known`.
-fn entries<'a, 'i>(
-    table: &'a DeTable<'i>,
-    known: &[&str],
-    what: &str,
-    p: &mut Problems,
-) -> Vec<(&'a str, &'a Value<'i>)> {
-    let mut out = Vec::new();
-    for (k, v) in table.iter() {
-        let key: &str = k.get_ref();
-        if known.contains(&key) {
-            out.push((key, v));
-        } else {
-            p.add(
-                k.span(),
-                format!(
-                    "unknown key `{key}` in {what}, expected one of: {}",
-                    known.join(", ")
-                ),
-            );
-        }
-    }
-    out
-}
-
-fn kind(v: &DeValue) -> &'static str {
-    match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
-    }
-}
-
-fn string(v: &Value, key: &str, p: &mut Problems) -> Option<String> {
-    match v.get_ref() {
-        DeValue::String(s) => Some(s.trim().to_string()),
-        other => {
-            p.add(
-                v.span(),
-                format!("`{key}` must be a string, not {}", kind(other)),
-            );
-            None
-        }
-    }
-}
-
-fn array<'a, 'i>(v: &'a Value<'i>, key: &str, p: &mut Problems) -> &'a [Value<'i>] {
-    match v.get_ref() {
-        DeValue::Array(a) => a,
-        other => {
-            p.add(
-                v.span(),
-                format!("`{key}` must be an array, not {}", kind(other)),
-            );
-            &[]
-        }
-    }
-}
-
-fn table<'a, 'i>(v: &'a Value<'i>, key: &str, p: &mut Problems) -> Option<&'a DeTable<'i>> {
-    match v.get_ref() {
-        DeValue::Table(t) => Some(t),
-        other => {
-            p.add(
-                v.span(),
-                format!("`{key}` must be a table, not {}", kind(other)),
-            );
-            None
-        }
-    }
-}
-
-fn level(v: &Value, p: &mut Problems) -> Option<Level> {
-    let text = string(v, "level", p)?;
-    match text.as_str() {
-        "error" => Some(Level::Error),
-        "warning" => Some(Level::Warning),
-        "info" => Some(Level::Info),
-        _ => {
-            p.add(
-                v.span(),
-                format!("unknown level `{text}`, expected one of: error, warning, info"),
-            );
-            None
-        }
-    }
-}
-
-fn strings(v: &Value, key: &str, p: &mut Problems) -> Vec<(String, Range<usize>)> {
-    array(v, key, p)
-        .iter()
-        .filter_map(|item| {
-            let s = string(item, key, p)?;
-            if s.is_empty() {
-                p.add(
-                    item.span(),
-                    format!("an entry of `{key}` must not be empty"),
-                );
-                return None;
-            }
-            Some((s, item.span()))
-        })
-        .collect()
-}
-
-fn validate(doc: &DeTable, p: &mut Problems) -> Rules {
-    let mut integration = None;
-    let mut fields = Vec::new();
-    let mut lifecycle = None;
-    let mut timeoff = None;
-    let mut field_tables: Vec<Range<usize>> = Vec::new();
-    let mut levels = BTreeMap::new();
-    let mut suppressions = Vec::new();
-    for (key, v) in entries(
-        doc,
-        &[
-            "integration",
-            "fields",
-            "lifecycle",
-            "timeoff",
-            "levels",
-            "suppress",
-        ],
-        "the rules file",
-        p,
-    ) {
-        match key {
-            "integration" => {
-                integration = table(v, key, p).map(|t| validate_integration(t, v.span(), p))
-            }
-            "fields" => {
-                for item in array(v, key, p) {
-                    if let Some((f, id_span)) =
-                        table(item, "fields", p).and_then(|t| validate_field(t, item.span(), p))
-                    {
-                        field_tables.push(id_span);
-                        fields.push(f);
-                    }
-                }
-            }
-            "lifecycle" => lifecycle = table(v, key, p).map(|t| validate_lifecycle(t, v.span(), p)),
-            "levels" => {
-                if let Some(t) = table(v, key, p) {
-                    levels = validate_levels(t, p);
-                }
-            }
-            "suppress" => {
-                for item in array(v, key, p) {
-                    if let Some(s) = table(item, "suppress", p)
-                        .and_then(|t| validate_suppression(t, item.span(), p))
-                    {
-                        suppressions.push(s);
-                    }
-                }
-            }
-            _ => timeoff = table(v, key, p).map(|t| validate_timeoff(t, v.span(), p)),
-        }
-    }
-
-    let mut seen = BTreeSet::new();
-    for (f, span) in fields.iter().zip(&field_tables) {
-        if !f.id.is_empty() && !seen.insert(f.id.clone()) {
-            p.add(span.clone(), format!("field `{}` is listed twice", f.id));
-        }
-    }
-    if fields.len() > MAX_FIELDS {
-        p.add(
-            field_tables[MAX_FIELDS].clone(),
-            format!("at most {MAX_FIELDS} fields fit in one HiBob people search"),
-        );
-    }
-    let (name, title, guide) = integration.unwrap_or_else(|| {
-        p.add(
-            0..0,
-            "the rules file needs an [integration] table with a `name`",
-        );
-        (String::new(), None, None)
-    });
-    if fields.is_empty() && lifecycle.is_none() && timeoff.is_none() {
-        p.add(
-            0..0,
-            "the rules require nothing: add [[fields]], [lifecycle] or [timeoff]",
-        );
-    }
-    Rules {
-        title: title
-            .filter(|t: &String| !t.is_empty())
-            .unwrap_or_else(|| name.clone()),
-        name,
-        guide,
-        fields,
-        lifecycle,
-        timeoff,
-        levels,
-        suppressions,
-    }
-}
-
-fn code(v: &Value, text: &str, p: &mut Problems) -> Option<Code> {
-    let c = Code::parse(text);
-    if c.is_none() {
-        p.add(
-            v.span(),
-            format!(
-                "unknown finding code `{text}`, expected one of: {}",
-                Code::ALL.map(|c| c.as_str()).join(", ")
-            ),
-        );
-    }
-    c
-}
-
-/// `[levels]`: `code = "error" | "warning" | "info" | "allow"`.
-fn validate_levels(t: &DeTable, p: &mut Problems) -> BTreeMap<Code, Severity> {
-    let mut out = BTreeMap::new();
-    for (k, v) in t.iter() {
-        let key: &str = k.get_ref();
-        let Some(c) = Code::parse(key) else {
-            p.add(
-                k.span(),
-                format!(
-                    "unknown finding code `{key}` in [levels], expected one of: {}",
-                    Code::ALL.map(|c| c.as_str()).join(", ")
-                ),
-            );
-            continue;
-        };
-        let Some(text) = string(v, key, p) else {
-            continue;
-        };
-        match Severity::parse(&text) {
-            Some(s) => {
-                out.insert(c, s);
-            }
-            None => p.add(
-                v.span(),
-                format!("unknown level `{text}` for `{key}`, expected one of: error, warning, info, allow"),
-            ),
-        }
-    }
-    out
-}
-
-/// `[[suppress]]`: a code, optional matchers, and a reason (required).
-fn validate_suppression(t: &DeTable, span: Range<usize>, p: &mut Problems) -> Option<Suppression> {
-    let mut s = Suppression {
-        code: Code::CategoryNotReadable,
-        category: None,
-        field: None,
-        lifecycle_status: None,
-        endpoint: None,
-        reason: String::new(),
-        line: line_col(p.text, span.start).0,
-    };
-    let (mut has_code, mut ok) = (false, true);
-    for (key, v) in entries(
-        t,
-        &[
-            "code",
-            "category",
-            "field",
-            "lifecycle_status",
-            "endpoint",
-            "reason",
-        ],
-        "[[suppress]]",
-        p,
-    ) {
-        let Some(text) = string(v, key, p) else {
-            ok = false;
-            continue;
-        };
-        match key {
-            "code" => match code(v, &text, p) {
-                Some(c) => {
-                    s.code = c;
-                    has_code = true;
-                }
-                None => ok = false,
-            },
-            "category" => s.category = Some(text),
-            "field" => s.field = Some(text),
-            "lifecycle_status" => s.lifecycle_status = Some(text),
-            "endpoint" => s.endpoint = Some(text),
-            _ => {
-                if text.is_empty() {
-                    p.add(v.span(), "a suppression's `reason` must not be empty");
-                    ok = false;
-                }
-                s.reason = text;
-            }
-        }
-    }
-    if !has_code && ok {
-        p.add(span.clone(), "[[suppress]] needs a `code`");
-        ok = false;
-    }
-    if !t.iter().any(|(k, _)| {
-        let key: &str = k.get_ref();
-        key == "reason"
-    }) {
-        p.add(
-            span,
-            "[[suppress]] needs a `reason`: say why the gap is accepted",
-        );
-        ok = false;
-    }
-    ok.then_some(s)
-}
-
-fn validate_integration(
-    t: &DeTable,
-    span: Range<usize>,
-    p: &mut Problems,
-) -> (String, Option<String>, Option<String>) {
-    let (mut name, mut title, mut guide) = (None, None, None);
-    for (key, v) in entries(t, &["name", "title", "guide"], "[integration]", p) {
-        let s = string(v, key, p);
-        match key {
-            "name" => {
-                if s.as_deref() == Some("") {
-                    p.add(v.span(), "integration.name must not be empty");
-                }
-                name = s;
-            }
-            "title" => title = s,
-            _ => guide = s,
-        }
-    }
-    if name.is_none() {
-        p.add(span, "[integration] needs a `name`");
-    }
-    (name.unwrap_or_default(), title, guide)
-}
-
-/// A `[[fields]]` entry, with the span of its `id` value.
-fn validate_field(
-    t: &DeTable,
-    span: Range<usize>,
-    p: &mut Problems,
-) -> Option<(FieldRule, Range<usize>)> {
-    let (mut id, mut purpose, mut guide_categories, mut lvl) =
-        (None, None, Vec::new(), Level::Error);
-    let mut id_span = span.clone();
-    let mut keys = BTreeSet::new();
-    for (key, v) in entries(
-        t,
-        &["id", "purpose", "guide_categories", "level"],
-        "[[fields]]",
-        p,
-    ) {
-        keys.insert(key);
-        match key {
-            "id" => {
-                let Some(text) = string(v, key, p) else {
-                    continue;
-                };
-                if text.is_empty() {
-                    p.add(v.span(), "field id must not be empty");
-                } else if !is_field_id(&text) {
-                    p.add(
-                        v.span(),
-                        format!("`{text}` is not a HiBob field ID: expected dotted IDs such as `root.email` or `work.employeeIdInCompany`"),
-                    );
-                } else if text == "root.id" {
-                    p.add(v.span(), "`root.id` is always requested; do not list it");
-                }
-                id_span = v.span();
-                id = Some(text);
-            }
-            "purpose" => {
-                let text = string(v, key, p);
-                if text.as_deref() == Some("") {
-                    p.add(
-                        v.span(),
-                        "purpose must not be empty: say what the vendor calls the field",
-                    );
-                }
-                purpose = text;
-            }
-            "guide_categories" => {
-                guide_categories = strings(v, key, p).into_iter().map(|(s, _)| s).collect()
-            }
-            _ => lvl = level(v, p).unwrap_or(Level::Error),
-        }
-    }
-    if !keys.contains("id") {
-        p.add(span.clone(), "[[fields]] needs an `id`");
-    }
-    if !keys.contains("purpose") {
-        p.add(
-            span,
-            "[[fields]] needs a `purpose`: what the vendor calls the field",
-        );
-    }
-    Some((
-        FieldRule {
-            id: id?,
-            purpose: purpose.unwrap_or_default(),
-            guide_categories,
-            level: lvl,
-        },
-        id_span,
-    ))
-}
-
-/// A non-empty array of distinct names from a known set, e.g. lifecycle statuses.
-fn choices<T: PartialEq>(
-    v: &Value,
-    key: &str,
-    what: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    known: &[&str],
-    p: &mut Problems,
-) -> Vec<T> {
-    let mut out = Vec::new();
-    if let DeValue::Array(a) = v.get_ref()
-        && a.is_empty()
-    {
-        p.add(v.span(), format!("`{key}` must list at least one {what}"));
-    }
-    for (text, s) in strings(v, key, p) {
-        match parse(&text) {
-            Some(c) if out.contains(&c) => p.add(s, format!("{what} `{text}` is listed twice")),
-            Some(c) => out.push(c),
-            None => p.add(
-                s,
-                format!(
-                    "unknown {what} `{text}`, expected one of: {}",
-                    known.join(", ")
-                ),
-            ),
-        }
-    }
-    out
-}
-
-fn validate_lifecycle(t: &DeTable, span: Range<usize>, p: &mut Problems) -> LifecycleRule {
-    let mut statuses = Vec::new();
-    let mut lvl = Level::Warning;
-    let mut listed = false;
-    for (key, v) in entries(t, &["statuses", "level"], "[lifecycle]", p) {
-        if key == "level" {
-            lvl = level(v, p).unwrap_or(Level::Warning);
-            continue;
-        }
-        listed = true;
-        statuses = choices(
-            v,
-            key,
-            "lifecycle status",
-            LifecycleStatus::parse,
-            &LifecycleStatus::ALL.map(|s| s.label()),
-            p,
-        );
-    }
-    if !listed {
-        p.add(span, "[lifecycle] needs `statuses`");
-    }
-    LifecycleRule {
-        statuses,
-        level: lvl,
-    }
-}
-
-fn validate_timeoff(t: &DeTable, span: Range<usize>, p: &mut Problems) -> TimeoffRule {
-    let mut require = Vec::new();
-    let mut policy_types = Vec::new();
-    let mut lvl = Level::Error;
-    let mut listed = false;
-    for (key, v) in entries(t, &["require", "policy_types", "level"], "[timeoff]", p) {
-        match key {
-            "require" => {
-                listed = true;
-                require = choices(
-                    v,
-                    key,
-                    "time-off capability",
-                    TimeoffCapability::parse,
-                    &TimeoffCapability::ALL.map(|c| c.as_str()),
-                    p,
-                );
-            }
-            "policy_types" => {
-                policy_types = strings(v, key, p).into_iter().map(|(s, _)| s).collect()
-            }
-            _ => lvl = level(v, p).unwrap_or(Level::Error),
-        }
-    }
-    if !listed {
-        p.add(span, "[timeoff] needs `require`");
-    }
-    TimeoffRule {
-        require,
-        policy_types,
-        level: lvl,
-    }
-}
-
 /// A dotted HiBob field ID: segments of letters, digits and `_`, `-`, joined by dots.
-fn is_field_id(id: &str) -> bool {
+pub fn is_field_id(id: &str) -> bool {
     id.contains('.')
         && id.split('.').all(|seg| {
             !seg.is_empty()
@@ -779,15 +352,6 @@ mod tests {
     fn the_template_is_valid_rules() {
         let rules = parse(TEMPLATE, "template").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(rules.name, "my-integration");
-    }
-
-    #[test]
-    fn line_col_counts_from_one() {
-        let text = "a = 1\nbb = 2\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 6), (2, 1));
-        assert_eq!(line_col(text, 9), (2, 4));
-        assert_eq!(line_col(text, 999), (3, 1));
     }
 
     #[test]

@@ -2,22 +2,19 @@
 
 use super::{Rules, RulesError, parse};
 
-/// A shipped profile: its name and its TOML text.
+/// A shipped profile: its name and its TOML text (which holds its title and source).
 pub struct Profile {
     pub name: &'static str,
-    pub summary: &'static str,
     pub text: &'static str,
 }
 
 pub const PROFILES: &[Profile] = &[
     Profile {
         name: "activtrak",
-        summary: "ActivTrak through Merge: names, employee number, work email, time off, all lifecycle statuses",
         text: include_str!("../../rules/activtrak.toml"),
     },
     Profile {
         name: "truto",
-        summary: "Truto unified HRIS: all People and Time off permissions, all lifecycle statuses",
         text: include_str!("../../rules/truto.toml"),
     },
 ];

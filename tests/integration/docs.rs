@@ -9,7 +9,7 @@ fn read(path: &str) -> String {
 #[test]
 fn every_finding_code_has_a_heading_in_findings_md() {
     let doc = read("docs/findings.md");
-    for code in Code::ALL {
+    for code in Code::all() {
         assert!(
             doc.contains(&format!("## `{code}`")),
             "docs/findings.md lacks `{code}`"
@@ -21,8 +21,7 @@ fn every_finding_code_has_a_heading_in_findings_md() {
 
 #[test]
 fn the_set_of_finding_codes_is_a_visible_decision() {
-    let listing: Vec<String> = Code::ALL
-        .iter()
+    let listing: Vec<String> = Code::all()
         .map(|c| format!("{c}: {}", c.description()))
         .collect();
     crate::support::snapshot_settings().bind(|| {

@@ -10,7 +10,7 @@ fn status_of<'a>(doc: &'a Value, id: &str) -> &'a str {
 }
 
 fn statuses(list: &[&str]) -> Audience {
-    Audience::Statuses(list.iter().map(|s| s.to_string()).collect())
+    Audience::statuses(list)
 }
 
 #[test]
@@ -42,7 +42,13 @@ fn everyone_means_active_only_and_is_named() {
         );
     }
     assert_eq!(status_of(&doc, "lifecycle:employed"), "pass");
-    assert_eq!(status_of(&doc, "lifecycle:leave-all-types"), "pass");
+    for leave in ["leave", "garden-leave", "parental-leave"] {
+        assert_eq!(
+            status_of(&doc, &format!("lifecycle:{leave}")),
+            "pass",
+            "{leave}"
+        );
+    }
     assert_eq!(status_of(&doc, "lifecycle:terminated"), "warn");
     assert!(table.stdout.contains("Lifecycle status > Terminated"));
 }
@@ -123,10 +129,15 @@ fn an_unreadable_lifecycle_category_claims_nothing_missing() {
         "lifecycle:hired",
         "lifecycle:employed",
         "lifecycle:terminated",
-        "lifecycle:leave-all-types",
+        "lifecycle:leave",
+        "lifecycle:garden-leave",
+        "lifecycle:parental-leave",
     ] {
         assert_eq!(status_of(&doc, id), "unknown", "{id}");
     }
+    // activtrak's guide never asks for the Lifecycle category: only the audit needs it.
+    let fix = unverifiable[0]["fix"].as_str().expect("fix");
+    assert!(fix.contains("only the audit needs it"), "{fix}");
 }
 
 #[test]
@@ -148,18 +159,30 @@ fn labels_alone_are_matched_case_insensitively() {
         e.labels
             .insert("internal.lifecycleStatus".into(), label.to_string());
     }
-    config.audience = Audience::Statuses(
-        ["ls_1", "ls_2", "ls_3", "ls_9"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-    );
+    config.audience = statuses(&["ls_1", "ls_2", "ls_3", "ls_9"]);
     let fake = FakeHiBob::start(config);
     let out = check(&fake, &["--profile", "activtrak", "--format", "json"]);
     let doc = out.json();
-    assert!(
-        with_code(&doc, "lifecycle-status-not-visible").is_empty(),
+    for id in ["hired", "employed", "terminated"] {
+        assert_eq!(status_of(&doc, &format!("lifecycle:{id}")), "pass", "{id}");
+    }
+    // "Leave (all types)" is the guide's phrase: the custom leave type that is visible passes
+    // as itself, and HiBob's own leave statuses, nobody has, are named one by one.
+    assert_eq!(status_of(&doc, "lifecycle:sabbatical"), "pass");
+    let missing: Vec<&str> = with_code(&doc, "lifecycle-status-not-visible")
+        .iter()
+        .filter_map(|f| f["lifecycle_status"].as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        ["Leave", "Garden leave", "Parental leave"],
         "{doc:#}"
     );
-    assert_eq!(status_of(&doc, "lifecycle:leave-all-types"), "pass");
+    let wording = with_code(&doc, "guide-wording-differs");
+    assert!(
+        wording.iter().any(|f| f["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Sabbatical") && m.contains("Leave (all types)"))),
+        "{doc:#}"
+    );
 }

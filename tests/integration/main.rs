@@ -9,6 +9,7 @@ mod cli_usage;
 mod demo;
 mod docs;
 mod faults;
+mod guide;
 mod help;
 mod lifecycle;
 mod privacy;

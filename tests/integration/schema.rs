@@ -101,3 +101,21 @@ fn the_schema_rejects_what_it_does_not_document() {
         assert!(!v.is_valid(&doc), "{path} should be rejected");
     }
 }
+
+/// The schema's list of finding codes is the code's list: a new code cannot be forgotten there.
+#[test]
+fn the_schemas_codes_are_the_codes() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/schema/report.schema.json"
+    ))
+    .expect("schema file");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    let listed: Vec<&str> = schema["$defs"]["code"]["enum"]
+        .as_array()
+        .expect("code enum")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(listed, hibob_audit::report::Code::names());
+}

@@ -110,9 +110,9 @@ fn rules_diff_shows_where_guides_disagree() {
     assert_eq!(out.code, 0);
     for needle in [
         "only in truto: root.displayName",
-        "work.employeeIdInCompany: purpose \"Employee Number\" vs \"Employee number\"; guide category Employment / Work vs (none)",
-        "only in activtrak: Leave (all types)",
-        "only in truto: out-today, pending-requests, private-requests, policy-types",
+        "work.employeeIdInCompany: purpose \"Employee Number\" vs \"Employee number\"; guide category Employment / Work vs (none); from the guide vs inferred",
+        "Features > People: every box",
+        "only in truto: policy-types, out-today, pending-requests, private-requests",
     ] {
         assert!(out.stdout.contains(needle), "{needle}:\n{}", out.stdout);
     }

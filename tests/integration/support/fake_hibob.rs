@@ -116,6 +116,13 @@ pub enum Audience {
     Statuses(BTreeSet<String>),
 }
 
+impl Audience {
+    /// A condition on these lifecycle statuses (machine values).
+    pub fn statuses(list: &[&str]) -> Self {
+        Audience::Statuses(list.iter().map(|s| s.to_string()).collect())
+    }
+}
+
 /// How an endpoint answers instead of normally.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
@@ -196,6 +203,9 @@ pub struct Config {
     pub audience: Audience,
     /// Category ID -> employee indices for whom that category is hidden.
     pub hidden_for: BTreeMap<String, BTreeSet<usize>>,
+    /// Field IDs hidden by field-level permissions (People's data > People's fields), although
+    /// their category is readable: left out of the search answer like an unreadable category.
+    pub hidden_fields: BTreeSet<String>,
     /// Answer the metadata as `{"fields": [...]}` instead of a bare array.
     pub metadata_as_object: bool,
     pub metadata_fault: Fault,
@@ -269,6 +279,7 @@ pub fn granted(n: usize) -> Config {
         employees,
         audience: Audience::Statuses(statuses.iter().map(|s| s.to_string()).collect()),
         hidden_for: BTreeMap::new(),
+        hidden_fields: BTreeSet::new(),
         metadata_as_object: false,
         metadata_fault: Fault::None,
         search_fault: Fault::None,
@@ -693,6 +704,7 @@ fn search(config: &Config, req: &Request) -> Reply {
                 continue;
             };
             if !config.readable.contains(&def.category_id)
+                || config.hidden_fields.contains(*id)
                 || config
                     .hidden_for
                     .get(&def.category_id)
