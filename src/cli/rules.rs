@@ -59,12 +59,21 @@ pub fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
             emit(
                 io,
                 &format!(
-                    "{}: valid rules `{}`: {} field(s), {} lifecycle status(es), {} time-off capability(ies)\n",
+                    "{}: valid rules `{}`: {} field(s), {} lifecycle status(es), {} time-off capability(ies), {} to confirm by hand{}\n",
                     path.display(),
-                    r.name,
+                    crate::sanitize::terminal(&r.name),
                     r.fields.len(),
                     r.lifecycle.as_ref().map_or(0, |l| l.statuses.len()),
                     r.timeoff.as_ref().map_or(0, |t| t.require.len()),
+                    r.manual.len(),
+                    if r.guide_lines.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; every one of its {} guide line(s) is answered",
+                            r.guide_lines.len()
+                        )
+                    }
                 ),
             )?;
         }
