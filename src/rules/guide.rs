@@ -8,8 +8,11 @@ use crate::permissions;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Field,
+    Category,
     Lifecycle,
     Timeoff,
+    History,
+    Docs,
     Manual,
 }
 
@@ -83,6 +86,17 @@ pub fn requirements(rules: &Rules) -> Vec<Requirement<'_>> {
             source: &f.source,
         });
     }
+    for c in &rules.categories {
+        out.push(Requirement {
+            kind: Kind::Category,
+            what: format!("the {} category", c.name),
+            verified_by: format!(
+                "POST /people/search: are representative fields of {} (from the tenant's metadata) in each visible employee's record",
+                c.name
+            ),
+            source: &c.source,
+        });
+    }
     if let Some(l) = &rules.lifecycle {
         out.push(Requirement {
             kind: Kind::Lifecycle,
@@ -101,6 +115,33 @@ pub fn requirements(rules: &Rules) -> Vec<Requirement<'_>> {
             ),
             verified_by: n.capability.endpoint().to_string(),
             source: &n.source,
+        });
+    }
+    for h in &rules.histories {
+        out.push(Requirement {
+            kind: Kind::History,
+            what: format!(
+                "View selected employees' {} section histories",
+                h.table.category()
+            ),
+            verified_by: format!(
+                "GET /people/{{id}}/{} for one visible employee: more than one row, or a past row, proves the history",
+                h.table.segment()
+            ),
+            source: &h.source,
+        });
+    }
+    for f in rules.docs.iter().flat_map(|d| &d.folders) {
+        out.push(Requirement {
+            kind: Kind::Docs,
+            what: format!(
+                "Docs > {}: View selected employees' docs in the folder",
+                f.folder
+            ),
+            verified_by:
+                "GET /docs/people/{id} for one visible employee: a document of the folder proves it"
+                    .into(),
+            source: &f.source,
         });
     }
     for m in &rules.manual {

@@ -211,37 +211,6 @@ pub(super) fn date(v: &Value, key: &str, p: &mut Problems) -> Option<String> {
     Some(text)
 }
 
-/// A non-empty array of distinct names from a known set, e.g. lifecycle statuses.
-pub(super) fn choices<T: PartialEq>(
-    v: &Value,
-    key: &str,
-    what: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    known: &[&str],
-    p: &mut Problems,
-) -> Vec<T> {
-    let mut out = Vec::new();
-    if let DeValue::Array(a) = v.get_ref()
-        && a.is_empty()
-    {
-        p.add(v.span(), format!("`{key}` must list at least one {what}"));
-    }
-    for (text, s) in strings(v, key, p) {
-        match parse(&text) {
-            Some(c) if out.contains(&c) => p.add(s, format!("{what} `{text}` is listed twice")),
-            Some(c) => out.push(c),
-            None => p.add(
-                s,
-                format!(
-                    "unknown {what} `{text}`, expected one of: {}",
-                    known.join(", ")
-                ),
-            ),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

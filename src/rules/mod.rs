@@ -157,9 +157,100 @@ pub struct FieldRule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LifecycleRule {
     pub statuses: Vec<LifecycleStatus>,
+    /// The rule's level, for statuses without their own.
+    pub level: Level,
+    /// Statuses with a level of their own (`{ status = "Terminated", level = "info" }`): an
+    /// optional status is `info`, so nobody is warned when it is missing.
+    pub levels: BTreeMap<LifecycleStatus, Level>,
+    #[serde(flatten)]
+    pub source: Provenance,
+}
+
+impl LifecycleRule {
+    /// The level of a missing status.
+    pub fn level_of(&self, status: LifecycleStatus) -> Level {
+        self.levels.get(&status).copied().unwrap_or(self.level)
+    }
+}
+
+/// A whole People's-data category the integration reads, without naming its fields: the audit
+/// picks representative fields of it from the tenant's metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryRule {
+    /// The category's display name (matched case-insensitively, custom categories too) or ID.
+    pub name: String,
     pub level: Level,
     #[serde(flatten)]
     pub source: Provenance,
+}
+
+/// An employee table whose history HiBob serves read-only, and so can be probed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum HistoryTable {
+    Work,
+    Employment,
+    Lifecycle,
+    Payroll,
+}
+
+impl HistoryTable {
+    pub const ALL: [HistoryTable; 4] = [
+        HistoryTable::Work,
+        HistoryTable::Employment,
+        HistoryTable::Lifecycle,
+        HistoryTable::Payroll,
+    ];
+
+    /// The category's name in HiBob's UI.
+    pub fn category(self) -> &'static str {
+        match self {
+            HistoryTable::Work => "Work",
+            HistoryTable::Employment => "Employment",
+            HistoryTable::Lifecycle => "Lifecycle",
+            HistoryTable::Payroll => "Payroll",
+        }
+    }
+
+    /// The table's path segment: `GET /people/{id}/{segment}`.
+    pub fn segment(self) -> &'static str {
+        match self {
+            HistoryTable::Work => "work",
+            HistoryTable::Employment => "employment",
+            HistoryTable::Lifecycle => "lifecycle",
+            HistoryTable::Payroll => "salaries",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.category().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// "View selected employees' X section histories" for one table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryRule {
+    pub table: HistoryTable,
+    pub level: Level,
+    #[serde(flatten)]
+    pub source: Provenance,
+}
+
+/// One docs folder whose documents the integration reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocsFolder {
+    /// The folder's name in HiBob: "Shared", "Confidential", or a custom folder's name.
+    pub folder: String,
+    #[serde(flatten)]
+    pub source: Provenance,
+}
+
+/// People's data > Docs: "View selected employees' docs in the folder".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocsRule {
+    pub folders: Vec<DocsFolder>,
+    pub level: Level,
 }
 
 /// One time-off capability the integration reads, and where that comes from.
@@ -226,8 +317,14 @@ pub struct Rules {
     /// `[[guide]]`: the guide's lines that ask for a setting, in its order.
     pub guide_lines: Vec<GuideLine>,
     pub fields: Vec<FieldRule>,
+    /// `[[categories]]`: whole categories, by name.
+    pub categories: Vec<CategoryRule>,
     pub lifecycle: Option<LifecycleRule>,
     pub timeoff: Option<TimeoffRule>,
+    /// `[[histories]]`: section histories of employee tables.
+    pub histories: Vec<HistoryRule>,
+    /// `[docs]`: docs folders.
+    pub docs: Option<DocsRule>,
     /// `[[manual]]`: what the admin must confirm by hand.
     pub manual: Vec<ManualRule>,
     /// `[levels]`: finding code to severity.
@@ -280,6 +377,19 @@ impl Rules {
     pub fn quotes_guide(&self) -> bool {
         !self.guide_lines.is_empty()
             || self.fields.iter().any(|f| !f.source.guide_text.is_empty())
+            || self
+                .categories
+                .iter()
+                .any(|c| !c.source.guide_text.is_empty())
+            || self
+                .histories
+                .iter()
+                .any(|h| !h.source.guide_text.is_empty())
+            || self
+                .docs
+                .iter()
+                .flat_map(|d| &d.folders)
+                .any(|f| !f.source.guide_text.is_empty())
             || self
                 .lifecycle
                 .as_ref()
