@@ -95,6 +95,8 @@ impl HiBobApi for Replay {
                 "timeout" => TransportError::Timeout(0),
                 "connect" => TransportError::Connect(detail.clone()),
                 "tls" => TransportError::Tls(detail.clone()),
+                "certificate" => TransportError::Certificate(detail.clone()),
+                "dns" => TransportError::Dns(detail.clone()),
                 "io" => TransportError::Io(detail.clone()),
                 _ => TransportError::Other(detail.clone()),
             }),
