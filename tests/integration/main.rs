@@ -10,6 +10,7 @@ mod demo;
 mod docs;
 mod faults;
 mod help;
+mod hostile;
 mod lifecycle;
 mod privacy;
 mod properties;

@@ -134,3 +134,89 @@ pub fn snapshot_both(name: &str, fake: &FakeHiBob, extra: &[&str]) -> (Run, Run)
     });
     (table, json)
 }
+
+/// A run with the child's peak resident memory, in bytes, where the platform tells it.
+pub struct Measured {
+    pub run: Run,
+    /// `None` where the mechanism is unavailable (not Linux): callers skip the bound, saying so.
+    pub peak_rss: Option<u64>,
+}
+
+/// Runs the binary as [`run`] does and measures its peak resident memory: on Linux, the
+/// kernel's own count for the child (`wait4`'s `ru_maxrss`), which needs no tool installed.
+pub fn run_measured(args: &[&str], env: &[(&str, &str)]) -> Measured {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hibob-audit"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn hibob-audit");
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut text);
+            }
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let (code, peak_rss) = wait_measured(&mut child);
+    Measured {
+        run: Run {
+            code,
+            stdout: stdout.join().expect("stdout"),
+            stderr: stderr.join().expect("stderr"),
+        },
+        peak_rss,
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn wait_measured(child: &mut std::process::Child) -> (i32, Option<u64>) {
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 writes it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our child, not yet waited for; the pointers are to live locals.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(
+        reaped,
+        pid,
+        "wait4 failed: {}",
+        std::io::Error::last_os_error()
+    );
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    // ru_maxrss is in KiB on Linux.
+    (code, Some(usage.ru_maxrss as u64 * 1024))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn wait_measured(child: &mut std::process::Child) -> (i32, Option<u64>) {
+    let status = child.wait().expect("wait for hibob-audit");
+    (status.code().unwrap_or(-1), None)
+}
+
+/// Asserts a measured peak below `bound` bytes, or says why it cannot be measured here.
+pub fn assert_peak_below(m: &Measured, bound: u64, what: &str) {
+    match m.peak_rss {
+        Some(peak) => assert!(
+            peak < bound,
+            "{what}: peak RSS {} MiB, bound {} MiB",
+            peak >> 20,
+            bound >> 20
+        ),
+        None => eprintln!(
+            "{what}: peak RSS not measured (needs Linux's wait4 rusage); the bound of {} MiB is unchecked",
+            bound >> 20
+        ),
+    }
+}
