@@ -84,7 +84,15 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
         (None, true) => TokenSource::Stdin,
         (None, false) => TokenSource::Environment,
     };
-    let creds = credentials::resolve(args.service_user_id.as_deref(), &source, io.env, io.stdin)
+    let stdin = credentials::Stdin {
+        reader: io
+            .stdin
+            .take()
+            .unwrap_or_else(|| Box::new(std::io::empty())),
+        is_terminal: io.stdin_is_terminal,
+        wait: Duration::from_secs(args.deadline),
+    };
+    let creds = credentials::resolve(args.service_user_id.as_deref(), &source, io.env, stdin)
         .map_err(CliError::usage)?;
     if let TokenSource::File(path) = &source
         && credentials::readable_by_others(path)

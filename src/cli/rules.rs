@@ -34,7 +34,7 @@ pub fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
                 &format!(
                     "{}: valid rules `{}`: {} field(s), {} lifecycle status(es), {} time-off capability(ies)\n",
                     path.display(),
-                    r.name,
+                    crate::sanitize::terminal(&r.name),
                     r.fields.len(),
                     r.lifecycle.as_ref().map_or(0, |l| l.statuses.len()),
                     r.timeoff.as_ref().map_or(0, |t| t.require.len()),

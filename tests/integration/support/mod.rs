@@ -143,7 +143,10 @@ pub struct Measured {
 }
 
 /// Runs the binary as [`run`] does and measures its peak resident memory: on Linux, the
-/// kernel's own count for the child (`wait4`'s `ru_maxrss`), which needs no tool installed.
+/// kernel's high-water mark of the child's own memory (`VmHWM` in `/proc/PID/status`), read
+/// every millisecond until the child has exited. The mark only grows, so one reading after the
+/// peak suffices. (`wait4`'s `ru_maxrss` would be simpler, but it counts the test process's own
+/// memory, which the child shared until it started the binary.)
 pub fn run_measured(args: &[&str], env: &[(&str, &str)]) -> Measured {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hibob-audit"));
     cmd.args(args)
@@ -165,10 +168,13 @@ pub fn run_measured(args: &[&str], env: &[(&str, &str)]) -> Measured {
     };
     let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
     let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let (code, peak_rss) = wait_measured(&mut child);
+    // The child is not reaped before the watcher is done, so its PID cannot be reused meanwhile.
+    let watcher = watch_peak(child.id());
+    let peak_rss = watcher.join().expect("watcher");
+    let status = child.wait().expect("wait for hibob-audit");
     Measured {
         run: Run {
-            code,
+            code: status.code().unwrap_or(-1),
             stdout: stdout.join().expect("stdout"),
             stderr: stderr.join().expect("stderr"),
         },
@@ -176,33 +182,27 @@ pub fn run_measured(args: &[&str], env: &[(&str, &str)]) -> Measured {
     }
 }
 
-#[cfg(target_os = "linux")]
-fn wait_measured(child: &mut std::process::Child) -> (i32, Option<u64>) {
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 writes it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our child, not yet waited for; the pointers are to live locals.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(
-        reaped,
-        pid,
-        "wait4 failed: {}",
-        std::io::Error::last_os_error()
-    );
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    // ru_maxrss is in KiB on Linux.
-    (code, Some(usage.ru_maxrss as u64 * 1024))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn wait_measured(child: &mut std::process::Child) -> (i32, Option<u64>) {
-    let status = child.wait().expect("wait for hibob-audit");
-    (status.code().unwrap_or(-1), None)
+/// Reads the child's `VmHWM` until the child is gone (a zombie has no memory lines); returns
+/// the last mark in bytes, or `None` where there is no such file (not Linux) or no reading.
+fn watch_peak(pid: u32) -> std::thread::JoinHandle<Option<u64>> {
+    std::thread::spawn(move || {
+        let path = format!("/proc/{pid}/status");
+        let mut peak = None;
+        loop {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                return peak;
+            };
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            match hwm {
+                Some(kib) => peak = Some(kib * 1024),
+                None => return peak,
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    })
 }
 
 /// Asserts a measured peak below `bound` bytes, or says why it cannot be measured here.
@@ -215,7 +215,7 @@ pub fn assert_peak_below(m: &Measured, bound: u64, what: &str) {
             bound >> 20
         ),
         None => eprintln!(
-            "{what}: peak RSS not measured (needs Linux's wait4 rusage); the bound of {} MiB is unchecked",
+            "{what}: peak RSS not measured (needs Linux's /proc/PID/status); the bound of {} MiB is unchecked",
             bound >> 20
         ),
     }
