@@ -25,12 +25,14 @@ fn main() -> ExitCode {
     let stdout_is_terminal = stdout.is_terminal();
     let mut stdout = stdout.lock();
     let mut stderr = std::io::stderr();
-    let mut stdin = std::io::stdin();
+    let stdin = std::io::stdin();
+    let stdin_is_terminal = stdin.is_terminal();
     let env = |name: &str| std::env::var(name).ok();
     let mut io = Io {
         stdout: &mut stdout,
         stderr: &mut stderr,
-        stdin: &mut stdin,
+        stdin: Some(Box::new(stdin)),
+        stdin_is_terminal,
         env: &env,
         stdout_is_terminal,
         terminal_width: if stdout_is_terminal {
@@ -47,7 +49,9 @@ fn main() -> ExitCode {
     match cli::run(cli, &mut io) {
         Ok(exit) => ExitCode::from(exit.code()),
         Err(e) => {
-            eprintln!("hibob-audit: error: {:#}", e.error);
+            // Messages can quote a file (a rules key, a profile name): escaped for the terminal.
+            let text = hibob_audit::sanitize::terminal_text(&format!("{:#}", e.error));
+            eprintln!("hibob-audit: error: {text}");
             ExitCode::from(e.exit.code())
         }
     }

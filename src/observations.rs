@@ -14,10 +14,13 @@ pub struct FieldMeta {
     pub json_path: String,
 }
 
-/// `GET /company/people/fields`, by field ID.
+/// `GET /company/people/fields`: the fields the audit asks about, by field ID, and how many
+/// fields the tenant has in all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldCatalog {
     pub fields: BTreeMap<String, FieldMeta>,
+    /// Every entry with an ID, kept or not.
+    pub total: u64,
 }
 
 impl FieldCatalog {
@@ -79,6 +82,8 @@ pub enum FailureKind {
     Response,
     /// Replay only: the recording has no answer for the call.
     NotRecorded,
+    /// An answer larger than its limit (`--max-answer-size`): reading stopped there.
+    TooLarge,
 }
 
 /// A call that could not be completed. `detail` names status, content type and size, never values.

@@ -122,6 +122,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86400), help_heading = "Target")]
     pub deadline: u64,
 
+    /// The largest answer to read, decompressed: SIZE for every endpoint, or ENDPOINT=SIZE for
+    /// people, metadata or timeoff (repeatable), e.g. people=4GiB [default: people 2GiB,
+    /// metadata and timeoff 32MiB].
+    #[arg(long, value_name = "[ENDPOINT=]SIZE", help_heading = "Target")]
+    pub max_answer_size: Vec<crate::probes::AnswerLimit>,
+
     #[command(flatten)]
     pub output: OutputArgs,
 

@@ -12,7 +12,7 @@ use crate::client::http::HttpClient;
 use crate::client::url::{BaseUrl, PRODUCTION, SANDBOX};
 use crate::credentials::{self, TokenSource};
 use crate::exit::Exit;
-use crate::probes::Limits;
+use crate::probes::{AnswerLimits, Limits};
 use crate::record::{self, Recorder, Replay};
 use crate::render::{Context, plan};
 
@@ -57,6 +57,12 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
         timeout: Duration::from_secs(args.timeout),
         deadline: Duration::from_secs(args.deadline),
         waits: args.replay.is_none(),
+        answers: args
+            .max_answer_size
+            .iter()
+            .fold(AnswerLimits::default(), |limits, setting| {
+                limits.with(*setting)
+            }),
     };
 
     if let Some(path) = &args.replay {
@@ -78,7 +84,15 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
         (None, true) => TokenSource::Stdin,
         (None, false) => TokenSource::Environment,
     };
-    let creds = credentials::resolve(args.service_user_id.as_deref(), &source, io.env, io.stdin)
+    let stdin = credentials::Stdin {
+        reader: io
+            .stdin
+            .take()
+            .unwrap_or_else(|| Box::new(std::io::empty())),
+        is_terminal: io.stdin_is_terminal,
+        wait: Duration::from_secs(args.deadline),
+    };
+    let creds = credentials::resolve(args.service_user_id.as_deref(), &source, io.env, stdin)
         .map_err(CliError::usage)?;
     if let TokenSource::File(path) = &source
         && credentials::readable_by_others(path)

@@ -20,7 +20,9 @@ use crate::rules::{Rules, profiles};
 pub struct Io<'a> {
     pub stdout: &'a mut dyn Write,
     pub stderr: &'a mut (dyn Write + Send),
-    pub stdin: &'a mut dyn Read,
+    /// Standard input; `--token-stdin` takes it (to read it within the deadline).
+    pub stdin: Option<Box<dyn Read + Send>>,
+    pub stdin_is_terminal: bool,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub stdout_is_terminal: bool,
     pub terminal_width: Option<u16>,

@@ -82,7 +82,8 @@ impl HiBobApi for HttpClient {
                     .send(body.as_bytes())
             }
         };
-        let response = result.map_err(|e| transport_error(e, timeout, request))?;
+        let response =
+            result.map_err(|e| transport_error(e, timeout, request, self.base.host()))?;
         let status = response.status().as_u16();
         let headers: Vec<(String, String)> = response
             .headers()
@@ -107,38 +108,121 @@ impl HiBobApi for HttpClient {
     }
 }
 
-/// ureq's errors as ours. Their text may name the URL: the path is replaced by its route, so
-/// an employee ID in it (the balance call) never reaches a message.
-fn transport_error(e: ureq::Error, timeout: Duration, request: &ApiRequest) -> TransportError {
+/// ureq's errors as ours, each naming its cause. Their text may name the URL: the path is
+/// replaced by its route, so an employee ID in it (the balance call) never reaches a message.
+fn transport_error(
+    e: ureq::Error,
+    timeout: Duration,
+    request: &ApiRequest,
+    host: &str,
+) -> TransportError {
     match e {
         ureq::Error::Timeout(_) => TransportError::Timeout(timeout.as_secs().max(1)),
-        ureq::Error::HostNotFound => TransportError::Connect("host not found".into()),
+        ureq::Error::HostNotFound => TransportError::Dns(host.to_string()),
         ureq::Error::ConnectionFailed => {
             TransportError::Connect("connection refused or unreachable".into())
         }
-        ureq::Error::Io(io) => TransportError::Io(io.kind().to_string()),
+        ureq::Error::Io(io) => io_error(&io, timeout, host),
         other => {
             let text = match &request.route {
                 Some(route) => other.to_string().replace(&request.path, route),
                 None => other.to_string(),
             };
-            let lower = text.to_ascii_lowercase();
-            if lower.contains("tls") || lower.contains("certificate") {
-                TransportError::Tls(text)
-            } else if lower.contains("closed") || lower.contains("eof") || lower.contains("reset") {
-                TransportError::Io(text)
-            } else {
-                TransportError::Other(text)
-            }
+            by_text(text, host)
         }
     }
 }
 
-/// ureq's body reader; a timeout while reading surfaces as an I/O error the caller retries.
+/// An I/O error from the connection: a wrapped ureq error, a certificate or TLS failure, a
+/// failed name lookup, or the socket's own error kind.
+fn io_error(io: &std::io::Error, timeout: Duration, host: &str) -> TransportError {
+    if let Some(inner) = io.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>())
+        && matches!(inner, ureq::Error::Timeout(_))
+    {
+        return TransportError::Timeout(timeout.as_secs().max(1));
+    }
+    match io.kind() {
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+            return TransportError::Timeout(timeout.as_secs().max(1));
+        }
+        std::io::ErrorKind::ConnectionRefused => {
+            return TransportError::Connect("connection refused".into());
+        }
+        _ => {}
+    }
+    // Rustls's errors (a certificate refused, a TLS alert) and the resolver's come as I/O
+    // errors whose text says what happened.
+    match by_text(io.to_string(), host) {
+        TransportError::Other(_) => TransportError::Io(io.kind().to_string()),
+        named => named,
+    }
+}
+
+/// Names the cause from an error's text, when the text says it.
+fn by_text(text: String, host: &str) -> TransportError {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("certificate") || lower.contains("unknownissuer") {
+        TransportError::Certificate(text)
+    } else if lower.contains("lookup address")
+        || lower.contains("name or service not known")
+        || lower.contains("name resolution")
+        || lower.contains("nodename nor servname")
+        || lower.contains("no address associated")
+        || lower.contains("host not found")
+    {
+        TransportError::Dns(host.to_string())
+    } else if lower.contains("tls") || lower.contains("alert") || lower.contains("handshake") {
+        TransportError::Tls(text)
+    } else if lower.contains("closed") || lower.contains("eof") || lower.contains("reset") {
+        TransportError::Io(text)
+    } else {
+        TransportError::Other(text)
+    }
+}
+
+/// ureq's body reader. A timeout while reading surfaces as `TimedOut`, whatever ureq wraps it
+/// in, so the caller can say which limit ran out.
 struct BodyReader(ureq::BodyReader<'static>);
 
 impl std::io::Read for BodyReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.0.read(buf)
+        self.0.read(buf).map_err(|e| {
+            let timed_out = matches!(
+                e.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) || e
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<ureq::Error>())
+                .is_some_and(|u| matches!(u, ureq::Error::Timeout(_)));
+            if timed_out {
+                std::io::Error::new(std::io::ErrorKind::TimedOut, "the answer timed out")
+            } else {
+                e
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_are_named_from_the_text() {
+        assert!(matches!(
+            by_text("invalid peer certificate: UnknownIssuer".into(), "h"),
+            TransportError::Certificate(_)
+        ));
+        assert!(matches!(
+            by_text(
+                "failed to lookup address information: Name or service not known".into(),
+                "h"
+            ),
+            TransportError::Dns(h) if h == "h"
+        ));
+        assert!(matches!(
+            by_text("received fatal alert: HandshakeFailure".into(), "h"),
+            TransportError::Tls(_)
+        ));
     }
 }

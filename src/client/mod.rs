@@ -115,6 +115,14 @@ pub enum TransportError {
     Connect(String),
     #[error("TLS failed: {0}")]
     Tls(String),
+    /// The server's TLS certificate was refused: never retried.
+    #[error(
+        "the server's TLS certificate was refused ({0}): it is not signed by a trusted authority (self-signed, expired, or for another host), or a proxy intercepts TLS"
+    )]
+    Certificate(String),
+    /// The host name could not be resolved: never retried.
+    #[error("the host `{0}` could not be resolved (DNS): check --base-url and the network")]
+    Dns(String),
     #[error("connection failed: {0}")]
     Io(String),
     /// Replay only: the recording has no answer for this call.

@@ -10,6 +10,7 @@ pub const SANDBOX: &str = "https://api.sandbox.hibob.com/v1";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {
     url: String,
+    host: String,
     loopback: bool,
 }
 
@@ -27,6 +28,8 @@ pub enum BaseUrlError {
         "`{0}` carries a user name or password: give credentials through the environment, --token-file or --token-stdin"
     )]
     UserInfo(String),
+    #[error("`{0}` cannot be requested: {1}")]
+    Unusable(String, &'static str),
 }
 
 impl BaseUrl {
@@ -43,7 +46,14 @@ impl BaseUrl {
         if rest.contains(['?', '#']) {
             return Err(BaseUrlError::NotUrl(text.to_string()));
         }
-        let host = host_of(authority).ok_or_else(|| BaseUrlError::NotUrl(text.to_string()))?;
+        let shown = || crate::sanitize::terminal(text);
+        if let Some(why) = unusable(rest) {
+            return Err(BaseUrlError::Unusable(shown(), why));
+        }
+        let host = host_of(authority).ok_or_else(|| BaseUrlError::NotUrl(shown()))?;
+        if let Some(why) = bad_port(authority) {
+            return Err(BaseUrlError::Unusable(shown(), why));
+        }
         let loopback = is_loopback(&host);
         match scheme.as_str() {
             "https" => {}
@@ -51,8 +61,14 @@ impl BaseUrl {
             "http" => return Err(BaseUrlError::ClearText(text.to_string())),
             _ => return Err(BaseUrlError::Scheme(text.to_string())),
         }
+        let url = format!("{scheme}://{}", rest.trim_end_matches('/'));
+        // The HTTP client must be able to build a request from it.
+        if ureq::http::Uri::try_from(format!("{url}/company/people/fields")).is_err() {
+            return Err(BaseUrlError::Unusable(shown(), "it is not a valid URL"));
+        }
         Ok(BaseUrl {
-            url: format!("{scheme}://{}", rest.trim_end_matches('/')),
+            url,
+            host,
             loopback,
         })
     }
@@ -63,6 +79,45 @@ impl BaseUrl {
 
     pub fn is_loopback(&self) -> bool {
         self.loopback
+    }
+
+    /// The host name or address, lower-cased (for messages: "could not be resolved").
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+}
+
+/// Why the part after `scheme://` cannot go into a request: a character a URL cannot hold.
+fn unusable(rest: &str) -> Option<&'static str> {
+    if rest.chars().any(char::is_whitespace) {
+        return Some("it holds a space or another blank");
+    }
+    if rest.chars().any(char::is_control) {
+        return Some("it holds a control character");
+    }
+    if !rest.is_ascii() {
+        return Some(
+            "it holds a character outside ASCII (percent-encode it, or use the punycode host name)",
+        );
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%[]".contains(c);
+    (!rest.chars().all(allowed)).then_some("it holds a character a URL cannot hold")
+}
+
+/// Why the port of `host[:port]` cannot be connected to: out of range, or 0.
+fn bad_port(authority: &str) -> Option<&'static str> {
+    let after_host = match authority.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map_or("", |(_, after)| after),
+        None => authority.rsplit_once(':').map_or("", |(_, p)| p),
+    };
+    let port = after_host.strip_prefix(':').unwrap_or(after_host);
+    if port.is_empty() {
+        return None;
+    }
+    match port.parse::<u16>() {
+        Ok(0) => Some("port 0 cannot be connected to"),
+        Ok(_) => None,
+        Err(_) => Some("the port is not a number from 1 to 65535"),
     }
 }
 
@@ -165,6 +220,33 @@ mod tests {
             BaseUrl::parse("https:///v1"),
             Err(BaseUrlError::NotUrl(_))
         ));
+    }
+
+    #[test]
+    fn urls_that_cannot_be_requested_are_refused() {
+        for bad in [
+            "http://127.0.0.1:99999/v1",
+            "http://127.0.0.1:0/v1",
+            "https://api.hibob.com/v 1",
+            "https://api hibob.com/v1",
+            "https://api.hibob.com/v1\u{7}",
+            "https://api.hibob.com/v1/é",
+            "https://api.hibob.com/v1/a\"b",
+        ] {
+            assert!(
+                matches!(
+                    BaseUrl::parse(bad),
+                    Err(BaseUrlError::Unusable(..) | BaseUrlError::NotUrl(_))
+                ),
+                "{bad}"
+            );
+        }
+        let ok = BaseUrl::parse("http://127.0.0.1:65535/v1").unwrap();
+        assert_eq!(ok.host(), "127.0.0.1");
+        assert_eq!(
+            BaseUrl::parse("http://[::1]:8080/v1").unwrap().host(),
+            "::1"
+        );
     }
 
     #[test]

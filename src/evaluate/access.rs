@@ -19,7 +19,7 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
     let (status, evidence, reason, codes) = match &metadata.outcome {
         CallOutcome::Answered(catalog) => (
             CheckStatus::Pass,
-            format!("{} fields in the tenant's metadata", catalog.fields.len()),
+            format!("{} fields in the tenant's metadata", catalog.total),
             "the metadata call needs no permission; it answered, so host and credentials work"
                 .to_string(),
             vec![],
@@ -222,6 +222,10 @@ pub(super) fn failed(endpoint: &str, failure: &Failure, sink: &mut Sink) -> Code
         (FailureKind::Transport, _) => (
             Code::RequestFailed,
             "Check the network, any proxy (HTTPS_PROXY) and --base-url, then run again.",
+        ),
+        (FailureKind::TooLarge, _) => (
+            Code::UnexpectedResponse,
+            "Check that --base-url points at HiBob's API. If the tenant really is this large, raise the limit with --max-answer-size ENDPOINT=SIZE (docs/reliability.md); memory grows with it.",
         ),
         (_, Some(429)) => (
             Code::UnexpectedResponse,

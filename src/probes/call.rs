@@ -5,6 +5,7 @@
 use std::io::{self, Read};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use super::size::{AnswerKind, AnswerLimits, Size};
 use crate::client::{ApiRequest, ApiResponse, HiBobApi, TransportError};
 use crate::observations::{CallOutcome, Failure, FailureKind, Observed, Refusal};
 
@@ -75,13 +76,15 @@ pub enum Event {
     },
 }
 
-/// Time limits: per request, and for the whole audit.
+/// Limits: time per request and for the whole audit, and the size of each answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub timeout: Duration,
     pub deadline: Duration,
     /// Wait between attempts (false for replays and the demo: nothing to wait for).
     pub waits: bool,
+    /// The largest answer read from each endpoint, decompressed (`--max-answer-size`).
+    pub answers: AnswerLimits,
 }
 
 impl Default for Limits {
@@ -90,6 +93,7 @@ impl Default for Limits {
             timeout: Duration::from_secs(30),
             deadline: Duration::from_secs(300),
             waits: true,
+            answers: AnswerLimits::default(),
         }
     }
 }
@@ -176,10 +180,20 @@ impl<'a> Caller<'a> {
                 };
             }
             let timeout = self.limits.timeout.min(remaining);
+            let bound = if timeout < self.limits.timeout {
+                TimeBound::Deadline(self.limits.deadline)
+            } else {
+                TimeBound::Timeout(self.limits.timeout)
+            };
+            let kind = AnswerKind::of_path(&request.path);
+            let limit = AnswerLimit {
+                kind,
+                bytes: self.limits.answers.get(kind),
+            };
             let started = Instant::now();
             let a = match self.api.send(request, timeout) {
-                Err(e) => transport_failure(e),
-                Ok(response) => classify(response, &decode),
+                Err(e) => transport_failure(e, bound),
+                Ok(response) => classify(response, &decode, limit, bound),
             };
             (self.log)(&Event::Call(CallEvent {
                 endpoint: endpoint.clone(),
@@ -232,12 +246,54 @@ impl<'a> Caller<'a> {
     }
 }
 
-fn transport_failure<T>(e: TransportError) -> Attempt<T> {
-    let retry = match &e {
-        TransportError::Timeout(_) | TransportError::Connect(_) | TransportError::Io(_) => {
-            Some((e.to_string(), None))
+/// Which time limit bounded an attempt: `--timeout`, or what was left of `--deadline`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimeBound {
+    Timeout(Duration),
+    Deadline(Duration),
+}
+
+impl TimeBound {
+    /// What ran out, and how to raise it.
+    fn explain(self, what: &str) -> String {
+        match self {
+            TimeBound::Timeout(t) => format!(
+                "timed out: {what} within the --timeout of {} s (raise it with --timeout SECONDS)",
+                t.as_secs()
+            ),
+            TimeBound::Deadline(d) => format!(
+                "timed out: {what} before the --deadline of {} s ran out (raise it with --deadline SECONDS)",
+                d.as_secs()
+            ),
         }
-        TransportError::Tls(_) | TransportError::Other(_) | TransportError::NotRecorded(_) => None,
+    }
+
+    /// A timeout is worth a retry; the deadline leaves no time for one.
+    fn retry(self) -> bool {
+        matches!(self, TimeBound::Timeout(_))
+    }
+}
+
+/// The size limit of one call's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AnswerLimit {
+    kind: AnswerKind,
+    bytes: u64,
+}
+
+fn transport_failure<T>(e: TransportError, bound: TimeBound) -> Attempt<T> {
+    let detail = match &e {
+        TransportError::Timeout(_) => bound.explain("no answer came"),
+        other => other.to_string(),
+    };
+    let retry = match &e {
+        TransportError::Timeout(_) => bound.retry().then(|| (detail.clone(), None)),
+        TransportError::Connect(_) | TransportError::Io(_) => Some((detail.clone(), None)),
+        TransportError::Tls(_)
+        | TransportError::Certificate(_)
+        | TransportError::Dns(_)
+        | TransportError::Other(_)
+        | TransportError::NotRecorded(_) => None,
     };
     Attempt {
         outcome: CallOutcome::Failed(Failure {
@@ -247,7 +303,7 @@ fn transport_failure<T>(e: TransportError) -> Attempt<T> {
                 FailureKind::Transport
             },
             status: None,
-            detail: e.to_string(),
+            detail,
         }),
         status: None,
         bytes: 0,
@@ -255,11 +311,18 @@ fn transport_failure<T>(e: TransportError) -> Attempt<T> {
     }
 }
 
-/// Counts the bytes read through it. A decoder that reads the whole body gets a buffer sized
-/// by `Content-Length` at once, instead of growing (and copying) it step by step.
+/// Counts the bytes read through it (after decompression) and stops at the answer's limit. A
+/// decoder that reads the whole body gets a buffer sized by `Content-Length` at once, instead
+/// of growing (and copying) it step by step, but never larger than the limit allows.
 struct Counting<R> {
     inner: R,
     bytes: u64,
+    /// The most that may be read; one byte more is an error.
+    limit: u64,
+    /// The limit was passed: every later read fails.
+    exceeded: bool,
+    /// The kind of the first read error that came from the connection.
+    failed: Option<io::ErrorKind>,
     /// The announced size, trusted up to a cap.
     length: Option<usize>,
 }
@@ -267,21 +330,65 @@ struct Counting<R> {
 /// The largest `Content-Length` reserved up front (larger bodies grow as they come).
 const RESERVE_CAP: usize = 1 << 30;
 
+/// The error a read past the limit returns; `classify` recognises the call by `exceeded`.
+fn too_large() -> io::Error {
+    io::Error::other("the answer is larger than its limit")
+}
+
+impl<R: Read> Counting<R> {
+    fn new(inner: R, limit: u64, length: Option<usize>) -> Self {
+        Counting {
+            inner,
+            bytes: 0,
+            limit,
+            exceeded: false,
+            failed: None,
+            length,
+        }
+    }
+}
+
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        if self.exceeded {
+            return Err(too_large());
+        }
+        // Never ask for more than one byte past the limit.
+        let room = self.limit.saturating_sub(self.bytes).saturating_add(1);
+        let want = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = match self.inner.read(&mut buf[..want]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
+            Err(e) => {
+                self.failed.get_or_insert(e.kind());
+                return Err(e);
+            }
+        };
         self.bytes += n as u64;
+        if self.bytes > self.limit {
+            self.exceeded = true;
+            return Err(too_large());
+        }
         Ok(n)
     }
 
     fn read_to_end(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
         if let Some(length) = self.length.take() {
-            let wanted = length.saturating_sub(self.bytes as usize).min(RESERVE_CAP);
+            let room = self.limit.saturating_sub(self.bytes).saturating_add(1);
+            let wanted = (length as u64)
+                .saturating_sub(self.bytes)
+                .min(room)
+                .min(RESERVE_CAP as u64) as usize;
             buf.reserve_exact(wanted.saturating_sub(buf.capacity() - buf.len()) + 1);
         }
-        let n = self.inner.read_to_end(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
+        // The standard loop over `read`, so that every byte is counted and limited.
+        struct ByRead<'a, R>(&'a mut Counting<R>);
+        impl<R: Read> Read for ByRead<'_, R> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                self.0.read(buf)
+            }
+        }
+        ByRead(self).read_to_end(buf)
     }
 }
 
@@ -355,6 +462,8 @@ fn rate_limit_wait(response: &ApiResponse) -> Option<Duration> {
 fn classify<T>(
     response: ApiResponse,
     decode: &impl Fn(&mut dyn Read) -> Result<T, DecodeError>,
+    limit: AnswerLimit,
+    bound: TimeBound,
 ) -> Attempt<T> {
     let status = response.status;
     let content_type = response.content_type.clone();
@@ -362,11 +471,7 @@ fn classify<T>(
     let length = response
         .header("content-length")
         .and_then(|v| v.trim().parse::<usize>().ok());
-    let mut body = Counting {
-        inner: response.body,
-        bytes: 0,
-        length,
-    };
+    let mut body = Counting::new(response.body, limit.bytes, length);
     let failure = |detail: String| {
         CallOutcome::Failed(Failure {
             kind: FailureKind::Response,
@@ -389,14 +494,37 @@ fn classify<T>(
             let mut reader = io::BufReader::with_capacity(64 * 1024, &mut body);
             match decode(&mut reader) {
                 Ok(value) => (CallOutcome::Answered(value), None),
+                Err(_) if body_exceeded(&reader) => {
+                    drop(reader);
+                    // Not retried: the same answer would pass the limit again.
+                    (
+                        CallOutcome::Failed(Failure {
+                            kind: FailureKind::TooLarge,
+                            status: Some(status),
+                            detail: format!(
+                                "HTTP {status} ({ct}) with an answer larger than the limit of {} for this endpoint: stopped after reading {} bytes (decompressed). A tenant this large needs --max-answer-size {}=SIZE",
+                                Size(limit.bytes),
+                                body.bytes,
+                                limit.kind.as_str()
+                            ),
+                        }),
+                        None,
+                    )
+                }
                 Err(e) => {
                     drop(reader);
+                    let timed_out = body.failed == Some(io::ErrorKind::TimedOut);
                     let size = drain(&mut body);
-                    let retry = e.io.then(|| (e.message.clone(), None));
+                    let (message, retry) = if timed_out {
+                        let why = bound.explain("the answer did not finish");
+                        let retry = bound.retry().then(|| (why.clone(), None));
+                        (why, retry)
+                    } else {
+                        (e.message.clone(), e.io.then(|| (e.message.clone(), None)))
+                    };
                     (
                         failure(format!(
-                            "HTTP {status} ({ct}, {size} bytes read) that cannot be used: {}",
-                            e.message
+                            "HTTP {status} ({ct}, {size} bytes read) that cannot be used: {message}"
                         )),
                         retry,
                     )
@@ -448,8 +576,15 @@ fn classify<T>(
     }
 }
 
+fn body_exceeded(reader: &io::BufReader<&mut Counting<Box<dyn Read>>>) -> bool {
+    reader.get_ref().exceeded
+}
+
 /// Reads and discards up to the limit; returns how many bytes the body had (as far as read).
 fn drain(body: &mut Counting<Box<dyn Read>>) -> u64 {
+    if body.exceeded || body.failed.is_some() {
+        return body.bytes;
+    }
     let _ = io::copy(
         &mut (&mut *body).take(ERROR_BODY_LIMIT * 16),
         &mut io::sink(),

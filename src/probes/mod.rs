@@ -7,9 +7,11 @@
 pub mod call;
 pub mod metadata;
 pub mod people;
+pub mod size;
 pub mod timeoff;
 
 pub use call::{CallEvent, Caller, DecodeError, Event, Limits};
+pub use size::{AnswerKind, AnswerLimit, AnswerLimits};
 
 use crate::client::{ApiRequest, HiBobApi};
 use crate::date::Date;
@@ -58,7 +60,10 @@ pub fn run(
     log: &(dyn Fn(&Event) + Sync),
 ) -> Observations {
     let mut caller = Caller::new(api, limits, log);
-    let metadata = caller.call(&metadata::request(), metadata::decode);
+    // Only the fields the search asks for are kept of the metadata.
+    let wanted: std::collections::BTreeSet<String> =
+        people::requested_fields(rules).into_iter().collect();
+    let metadata = caller.call(&metadata::request(), |r| metadata::decode(r, &wanted));
     // A refused or failed metadata call stops all probing: a 401 there means bad
     // credentials, and HiBob blocks a caller after repeated 401s.
     let CallOutcome::Answered(catalog) = &metadata.outcome else {

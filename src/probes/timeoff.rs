@@ -1,9 +1,10 @@
 //! Time-off probes: one read-only call each, only for what the rules require.
 
 use std::collections::BTreeSet;
+use std::fmt;
 use std::io::Read;
 
-use serde_json::Value;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::DecodeError;
 use crate::client::ApiRequest;
@@ -134,64 +135,260 @@ pub fn purpose(probe: TimeoffProbe) -> &'static str {
     }
 }
 
-/// Decodes a time-off answer. A 200 with an empty body or without the documented list is
-/// `Empty`, not an error: HiBob has been seen to answer so where a permission is missing.
+/// At most this many policy type names are kept of one answer (a tenant has a handful).
+pub const MAX_NAMES: usize = 1000;
+
+/// Decodes a time-off answer as a stream: counts and policy type names, no JSON tree, so
+/// memory does not grow with the answer. A 200 with an empty body or without the documented
+/// list is `Empty`, not an error: HiBob has been seen to answer so where a permission is missing.
 pub fn decode(probe: TimeoffProbe, body: &mut dyn Read) -> Result<TimeoffAnswer, DecodeError> {
-    let mut bytes = Vec::new();
-    body.read_to_end(&mut bytes)
-        .map_err(|_| DecodeError::new("the connection broke while reading the answer"))?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(TimeoffAnswer::Empty);
+    // An empty (or blank) body is an answer of its own.
+    let mut first = [0u8; 1];
+    loop {
+        match body.read(&mut first) {
+            Ok(0) => return Ok(TimeoffAnswer::Empty),
+            Ok(_) if first[0].is_ascii_whitespace() => continue,
+            Ok(_) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return Err(DecodeError::broken()),
+        }
     }
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| DecodeError::from_json(&e))?;
-    Ok(match probe {
-        TimeoffProbe::PolicyTypes => {
-            let list = value
-                .get("policyTypes")
-                .or(Some(&value))
-                .and_then(Value::as_array);
-            match list {
-                None => TimeoffAnswer::Empty,
-                Some(items) => TimeoffAnswer::PolicyTypes(
-                    items
-                        .iter()
-                        .filter_map(|i| {
-                            i.as_str()
-                                .or_else(|| i.get("name").and_then(Value::as_str))
-                                .map(str::to_string)
-                        })
-                        .collect(),
-                ),
+    let mut reader = std::io::Read::chain(&first[..], body);
+    let mut de = serde_json::Deserializer::from_reader(&mut reader);
+    let answer = Top(probe)
+        .deserialize(&mut de)
+        .and_then(|a| de.end().map(|()| a))
+        .map_err(|e| DecodeError::from_json(&e))?;
+    Ok(answer)
+}
+
+/// The answer's top level, read for one probe.
+struct Top(TimeoffProbe);
+
+impl<'de> DeserializeSeed<'de> for Top {
+    type Value = TimeoffAnswer;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<TimeoffAnswer, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Top {
+    type Value = TimeoffAnswer;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a time-off answer")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TimeoffAnswer, A::Error> {
+        let list_key = match self.0 {
+            TimeoffProbe::PolicyTypes => "policyTypes",
+            TimeoffProbe::RequestChanges => "changes",
+            TimeoffProbe::Balance => "",
+            _ => "outs",
+        };
+        let mut answer = TimeoffAnswer::Empty;
+        while let Some(key) = map.next_key::<String>()? {
+            if self.0 == TimeoffProbe::Balance {
+                answer = TimeoffAnswer::Balance;
+                map.next_value::<IgnoredAny>()?;
+            } else if key == list_key {
+                // As a JSON object would: the last of a repeated key wins.
+                answer = match map.next_value::<List>()?.0 {
+                    None => TimeoffAnswer::Empty,
+                    Some(list) => list.answer(self.0),
+                };
+            } else {
+                map.next_value::<IgnoredAny>()?;
             }
         }
-        TimeoffProbe::WhosOut
-        | TimeoffProbe::WhosOutPrivate
-        | TimeoffProbe::WhosOutPending
-        | TimeoffProbe::OutToday => match value.get("outs").and_then(Value::as_array) {
-            None => TimeoffAnswer::Empty,
-            Some(outs) => {
-                let names: BTreeSet<String> = outs
-                    .iter()
-                    .filter_map(|o| o.get("policyTypeDisplayName").and_then(Value::as_str))
-                    .map(str::to_string)
-                    .collect();
-                TimeoffAnswer::Outs {
-                    count: outs.len() as u64,
-                    policy_types: names.into_iter().collect(),
+        Ok(answer)
+    }
+
+    /// Only the policy types may come as a bare array.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<TimeoffAnswer, A::Error> {
+        let list = ListVisitor.visit_seq(seq)?;
+        Ok(match (self.0, list.0) {
+            (TimeoffProbe::PolicyTypes, Some(list)) => list.answer(self.0),
+            _ => TimeoffAnswer::Empty,
+        })
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<TimeoffAnswer, E> {
+        Ok(TimeoffAnswer::Empty)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<TimeoffAnswer, E> {
+        Ok(TimeoffAnswer::Empty)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<TimeoffAnswer, E> {
+        Ok(TimeoffAnswer::Empty)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<TimeoffAnswer, E> {
+        Ok(TimeoffAnswer::Empty)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<TimeoffAnswer, E> {
+        Ok(TimeoffAnswer::Empty)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<TimeoffAnswer, E> {
+        Ok(TimeoffAnswer::Empty)
+    }
+}
+
+/// A list's length and the names its entries carry: a string entry, or an object's
+/// `policyTypeDisplayName` or `name`.
+#[derive(Default)]
+struct Listed {
+    count: u64,
+    names: Vec<String>,
+    object_names: BTreeSet<String>,
+}
+
+impl Listed {
+    fn answer(self, probe: TimeoffProbe) -> TimeoffAnswer {
+        match probe {
+            TimeoffProbe::PolicyTypes => TimeoffAnswer::PolicyTypes(self.names),
+            TimeoffProbe::RequestChanges => TimeoffAnswer::Changes { count: self.count },
+            TimeoffProbe::Balance => TimeoffAnswer::Balance,
+            _ => TimeoffAnswer::Outs {
+                count: self.count,
+                policy_types: self.object_names.into_iter().collect(),
+            },
+        }
+    }
+}
+
+/// An array, or `None` for any other value.
+struct List(Option<Listed>);
+
+impl<'de> de::Deserialize<'de> for List {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ListVisitor)
+    }
+}
+
+struct ListVisitor;
+
+impl<'de> Visitor<'de> for ListVisitor {
+    type Value = List;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List, A::Error> {
+        let mut listed = Listed::default();
+        while let Some(item) = seq.next_element::<Item>()? {
+            listed.count += 1;
+            match item {
+                Item::Text(name) if listed.names.len() < MAX_NAMES => listed.names.push(name),
+                Item::Object { display, name } => {
+                    if let Some(n) = name.filter(|_| listed.names.len() < MAX_NAMES) {
+                        listed.names.push(n);
+                    }
+                    if let Some(d) = display.filter(|_| listed.object_names.len() < MAX_NAMES) {
+                        listed.object_names.insert(d);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(List(Some(listed)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<List, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(List(None))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<List, E> {
+        Ok(List(None))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<List, E> {
+        Ok(List(None))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<List, E> {
+        Ok(List(None))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<List, E> {
+        Ok(List(None))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<List, E> {
+        Ok(List(None))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<List, E> {
+        Ok(List(None))
+    }
+}
+
+/// One entry of a list: a string, an object (with the names it carries), or anything else.
+enum Item {
+    Text(String),
+    Object {
+        display: Option<String>,
+        name: Option<String>,
+    },
+    Other,
+}
+
+impl<'de> de::Deserialize<'de> for Item {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ItemVisitor)
+    }
+}
+
+struct ItemVisitor;
+
+impl<'de> Visitor<'de> for ItemVisitor {
+    type Value = Item;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list entry")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Item, E> {
+        Ok(Item::Text(v.to_string()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+        let (mut display, mut name) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "policyTypeDisplayName" => display = map.next_value::<Text>()?.0,
+                "name" => name = map.next_value::<Text>()?.0,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
-        },
-        TimeoffProbe::RequestChanges => match value.get("changes").and_then(Value::as_array) {
-            None => TimeoffAnswer::Empty,
-            Some(changes) => TimeoffAnswer::Changes {
-                count: changes.len() as u64,
-            },
-        },
-        TimeoffProbe::Balance => match value.as_object() {
-            Some(o) if !o.is_empty() => TimeoffAnswer::Balance,
-            _ => TimeoffAnswer::Empty,
-        },
-    })
+        }
+        Ok(Item::Object { display, name })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Item::Other)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+}
+
+/// A string value as it is, or `None` for anything else.
+struct Text(Option<String>);
+
+impl<'de> de::Deserialize<'de> for Text {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Text(match Item::deserialize(d)? {
+            Item::Text(s) => Some(s),
+            _ => None,
+        }))
+    }
 }
 
 #[cfg(test)]

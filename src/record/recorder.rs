@@ -113,6 +113,8 @@ fn transport_kind(e: &TransportError) -> &'static str {
         TransportError::Timeout(_) => "timeout",
         TransportError::Connect(_) => "connect",
         TransportError::Tls(_) => "tls",
+        TransportError::Certificate(_) => "certificate",
+        TransportError::Dns(_) => "dns",
         TransportError::Io(_) => "io",
         TransportError::NotRecorded(_) => "not-recorded",
         TransportError::Other(_) => "other",

@@ -1,7 +1,7 @@
 //! `check --replay`: a `HiBobApi` that answers from a recording. No network, no credentials.
 
 use std::collections::BTreeSet;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -95,6 +95,8 @@ impl HiBobApi for Replay {
                 "timeout" => TransportError::Timeout(0),
                 "connect" => TransportError::Connect(detail.clone()),
                 "tls" => TransportError::Tls(detail.clone()),
+                "certificate" => TransportError::Certificate(detail.clone()),
+                "dns" => TransportError::Dns(detail.clone()),
                 "io" => TransportError::Io(detail.clone()),
                 _ => TransportError::Other(detail.clone()),
             }),
@@ -106,25 +108,30 @@ impl HiBobApi for Replay {
                 body,
                 json_error,
             } => {
-                let size = *body_bytes as usize;
-                let bytes = match body_kind {
-                    BodyKind::Json => body
-                        .as_ref()
-                        .map(|b| b.to_string().into_bytes())
-                        .unwrap_or_default(),
-                    BodyKind::Empty => Vec::new(),
-                    // The same size, failing the same way: an opening bracket and nothing more
-                    // reads as truncated; anything else as malformed.
+                // Bodies the recording stands for by size are produced as they are read, so a
+                // claimed size allocates nothing; the answer limits stop the reading.
+                let size = *body_bytes;
+                let bytes: Box<dyn Read> = match body_kind {
+                    BodyKind::Json => Box::new(Cursor::new(
+                        body.as_ref()
+                            .map(|b| b.to_string().into_bytes())
+                            .unwrap_or_default(),
+                    )),
+                    BodyKind::Empty => Box::new(std::io::empty()),
+                    // The same size, failing the same way: an opening bracket and blanks read
+                    // as truncated; anything else as malformed.
                     BodyKind::Malformed
                         if json_error
                             .as_deref()
                             .is_some_and(|e| e.contains("truncated")) =>
                     {
-                        let mut b = vec![b' '; size.max(1)];
-                        b[0] = b'[';
-                        b
+                        Box::new(
+                            (&b"["[..]).chain(std::io::repeat(b' ').take(size.saturating_sub(1))),
+                        )
                     }
-                    BodyKind::Malformed | BodyKind::Text => vec![b'x'; size],
+                    BodyKind::Malformed | BodyKind::Text => {
+                        Box::new(std::io::repeat(b'x').take(size))
+                    }
                 };
                 let content_type = headers
                     .iter()
@@ -134,7 +141,7 @@ impl HiBobApi for Replay {
                     status: *status,
                     content_type,
                     headers: headers.clone(),
-                    body: Box::new(Cursor::new(bytes)),
+                    body: bytes,
                 })
             }
         }

@@ -8,7 +8,12 @@ use std::fmt::Write as _;
 use super::{Context, TOOL};
 use crate::report::{CheckStatus, Report};
 
-/// Escapes text for XML 1.0: markup characters, and control characters XML cannot hold.
+/// Escapes text for XML 1.0, in element text and attribute values alike: markup characters
+/// become entities; every character XML 1.0 forbids (C0 controls but tab, newline and carriage
+/// return; U+FFFE and U+FFFF; surrogates cannot occur in Rust strings) and the discouraged
+/// controls (DEL, C1) are replaced by their `\u{..}` spelling, so the document stays well-formed
+/// whatever HiBob's strings hold. A carriage return is written as a character reference, which
+/// parsers keep (a literal one would be folded into a newline).
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -18,14 +23,21 @@ fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) => {
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
+            c if !xml_allows(c) || c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) => {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32));
             }
             c => out.push(c),
         }
     }
     out
+}
+
+/// XML 1.0's `Char` production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
+/// [#x10000-#x10FFFF].
+fn xml_allows(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 pub fn render(report: &Report, ctx: &Context) -> String {
@@ -141,9 +153,116 @@ pub fn render(report: &Report, ctx: &Context) -> String {
 mod tests {
     use super::*;
 
+    use crate::report::{Check, Code, Finding, Level, SuppressedFinding};
+    use proptest::prelude::*;
+
     #[test]
     fn xml_escapes_markup_and_controls() {
         assert_eq!(xml("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
         assert_eq!(xml("x\u{1b}[31m"), "x\\u{1b}[31m");
+        assert_eq!(xml("a\u{fffe}b\u{ffff}"), "a\\u{fffe}b\\u{ffff}");
+        assert_eq!(xml("\u{0}\r"), "\\u{0}&#13;");
+        assert!(xml_allows('\u{10ffff}') && !xml_allows('\u{8}'));
+    }
+
+    /// Text with the characters XML forbids and the ones it must escape, mixed with any other.
+    fn hostile() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                any::<char>(),
+                prop::sample::select(vec![
+                    '\u{0}',
+                    '\u{1}',
+                    '\u{8}',
+                    '\u{b}',
+                    '\u{c}',
+                    '\u{1b}',
+                    '\u{7f}',
+                    '\u{85}',
+                    '\u{fffe}',
+                    '\u{ffff}',
+                    '\u{fffd}',
+                    '\r',
+                    '\n',
+                    '\t',
+                    '<',
+                    '>',
+                    '&',
+                    '"',
+                    '\'',
+                    ']',
+                    '\u{d7ff}',
+                    '\u{e000}',
+                    '\u{10ffff}',
+                ]),
+            ],
+            0..40,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    fn check(status: CheckStatus, text: &str) -> Check {
+        Check {
+            id: format!("field:{text}"),
+            status,
+            category: Some(text.to_string()),
+            what: text.to_string(),
+            evidence: text.to_string(),
+            reason: text.to_string(),
+            fix: Some(text.to_string()),
+            findings: vec![Code::CategoryNotReadable],
+            permission: Some(text.to_string()),
+            guide_text: vec![text.to_string()],
+            inferred: Some(text.to_string()),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Whatever the strings hold, in every place the renderer writes one, the document
+        /// parses as XML 1.0 (issue 13).
+        #[test]
+        fn junit_is_well_formed_for_any_string(text in hostile(), complete in any::<bool>()) {
+            let finding = Finding::new(Code::CategoryNotReadable, Level::Error, text.clone());
+            let report = Report {
+                checks: [CheckStatus::Pass, CheckStatus::Warn, CheckStatus::Fail, CheckStatus::Unknown, CheckStatus::Manual]
+                    .into_iter()
+                    .map(|s| check(s, &text))
+                    .collect(),
+                findings: vec![finding.clone()],
+                suppressed: vec![SuppressedFinding { finding, reason: text.clone() }],
+                allowed: 0,
+                complete,
+                employees_visible: None,
+            };
+            let ctx = Context {
+                profile: text.clone(),
+                title: text.clone(),
+                target: text.clone(),
+                color: false,
+                width: 100,
+                rerun: text.clone(),
+            };
+            let out = render(&report, &ctx);
+            let doc = roxmltree::Document::parse(&out);
+            prop_assert!(doc.is_ok(), "{:?}\n{}", doc.err(), out);
+        }
+
+        /// Escaped text reads back as the original wherever XML can hold the original.
+        #[test]
+        fn escaped_text_reads_back(text in hostile()) {
+            let out = format!("<a b=\"{}\">{}</a>", xml(&text), xml(&text));
+            let doc = roxmltree::Document::parse(&out).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let root = doc.root_element();
+            let expected: String = text
+                .chars()
+                .map(|c| if xml_allows(c) && !matches!(c, '\u{7f}' | '\u{80}'..='\u{9f}') { c.to_string() } else { format!("\\u{{{:x}}}", c as u32) })
+                .collect();
+            prop_assert_eq!(root.text().unwrap_or(""), expected.as_str());
+            // Attribute values fold tab and newline into spaces, as XML says.
+            let folded: String = expected.chars().map(|c| if matches!(c, '\t' | '\n') { ' ' } else { c }).collect();
+            prop_assert_eq!(root.attribute("b").unwrap_or(""), folded.as_str());
+        }
     }
 }

@@ -12,7 +12,7 @@ pub mod profiles;
 pub mod show;
 mod validate;
 
-pub use input::line_col;
+pub use input::{LineIndex, line_col};
 
 /// The commented template that `rules init` writes.
 pub const TEMPLATE: &str = include_str!("template.toml");
@@ -429,7 +429,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Rules, RulesError> {
         }
     })?;
     let mut p = input::Problems {
-        text,
+        lines: input::LineIndex::new(text),
         list: Vec::new(),
     };
     let rules = validate::validate(doc.get_ref(), &mut p);
@@ -462,6 +462,22 @@ mod tests {
     fn the_template_is_valid_rules() {
         let rules = parse(TEMPLATE, "template").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(rules.name, "my-integration");
+    }
+
+    /// 100,000 duplicate entries give 100,000 problems, each placed through the index: the
+    /// file is scanned once for its lines, not once per problem (issue 13). The time it takes
+    /// is measured by `cargo bench --bench rules`.
+    #[test]
+    fn a_hundred_thousand_problems_are_placed_by_one_index() {
+        let mut text = String::from("[integration]\nname = \"x\"\n");
+        for _ in 0..100_000 {
+            text.push_str("[[fields]]\nid = \"work.title\"\npurpose = \"T\"\n");
+        }
+        let err = parse(&text, "big.toml").unwrap_err();
+        // Every duplicate, and the one past the field limit.
+        assert_eq!(err.problems.len(), 100_000);
+        let last = err.problems.last().unwrap();
+        assert_eq!((last.line, last.column), (3 + 99_999 * 3 + 1, 6));
     }
 
     #[test]

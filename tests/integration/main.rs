@@ -11,6 +11,7 @@ mod docs;
 mod faults;
 mod guide;
 mod help;
+mod hostile;
 mod lifecycle;
 mod privacy;
 mod properties;

@@ -141,6 +141,12 @@ pub enum Fault {
     Slow(std::time::Duration),
     /// Send half of the normal answer, then stall this long.
     StallBody(std::time::Duration),
+    /// A 200 JSON answer in gzip that starts with this text and inflates to this many MiB of
+    /// blanks after it: about 1 KiB on the wire per MiB (a "gzip bomb").
+    GzipBomb(&'static str, usize),
+    /// A 200 chunked JSON answer that starts with this text and goes on with blanks for this
+    /// many bytes (or until the client hangs up).
+    Endless(&'static str, u64),
 }
 
 /// A fault on one path, for the first `times` calls (None: always).
@@ -469,6 +475,16 @@ fn fault_reply(fault: &Fault, normal: impl FnOnce() -> Reply) -> Reply {
         Fault::Reset => Reply::Close,
         Fault::Slow(wait) => Reply::Delayed(*wait, Box::new(normal())),
         Fault::StallBody(wait) => Reply::Stalled(*wait, Box::new(normal())),
+        Fault::GzipBomb(prefix, mib) => Reply::Full {
+            status: 200,
+            content_type: Some("application/json"),
+            headers: vec![("Content-Encoding".into(), "gzip".into())],
+            body: gzip_bomb(prefix, *mib),
+        },
+        Fault::Endless(prefix, total) => Reply::Endless {
+            prefix: prefix.as_bytes().to_vec(),
+            total: *total,
+        },
         Fault::Html => Reply::Full {
             status: 200,
             content_type: Some("text/html; charset=utf-8"),
@@ -483,6 +499,24 @@ fn fault_reply(fault: &Fault, normal: impl FnOnce() -> Reply) -> Reply {
             Reply::json(200, cut.to_vec())
         }
     }
+}
+
+/// A gzip file of concatenated members (HTTP clients read them all as one answer): `prefix`,
+/// then `mib` MiB of blanks. Each MiB costs about one KiB of gzip, compressed once.
+pub fn gzip_bomb(prefix: &str, mib: usize) -> Vec<u8> {
+    use std::io::Write as _;
+    static MEMBER: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let gzip = |data: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(data).expect("gzip");
+        e.finish().expect("gzip")
+    };
+    let member = MEMBER.get_or_init(|| gzip(&vec![b' '; 1 << 20]));
+    let mut out = gzip(prefix.as_bytes());
+    for _ in 0..mib {
+        out.extend_from_slice(member);
+    }
+    out
 }
 
 fn answer(config: &Config, req: &Request) -> Reply {

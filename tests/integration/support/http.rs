@@ -43,6 +43,9 @@ pub enum Reply {
     Delayed(Duration, Box<Reply>),
     /// Send the head and the first half of this answer, then stall for the duration.
     Stalled(Duration, Box<Reply>),
+    /// A chunked 200 JSON answer: `prefix`, then blanks, until `total` bytes are sent or the
+    /// client hangs up. Bounded, so a client that never stops cannot keep the test running.
+    Endless { prefix: Vec<u8>, total: u64 },
 }
 
 impl Reply {
@@ -135,6 +138,10 @@ fn serve(stream: TcpStream, handler: &Handler) {
         std::thread::sleep(wait);
         reply = *inner;
     }
+    if let Reply::Endless { prefix, total } = reply {
+        endless(&mut writer, &prefix, total);
+        return;
+    }
     if let Reply::Stalled(wait, inner) = reply {
         let bytes = encode(*inner);
         let _ = writer.write_all(&bytes[..bytes.len() / 2]);
@@ -147,9 +154,34 @@ fn serve(stream: TcpStream, handler: &Handler) {
     let _ = writer.flush();
 }
 
+/// Writes a chunked answer of `total` bytes at most; stops when the client hangs up.
+fn endless(writer: &mut TcpStream, prefix: &[u8], total: u64) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    let chunk = |data: &[u8]| {
+        let mut out = format!("{:x}\r\n", data.len()).into_bytes();
+        out.extend_from_slice(data);
+        out.extend_from_slice(b"\r\n");
+        out
+    };
+    if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&chunk(prefix)).is_err() {
+        return;
+    }
+    let blanks = chunk(&vec![b' '; 64 * 1024]);
+    let mut sent = prefix.len() as u64;
+    while sent < total {
+        if writer.write_all(&blanks).is_err() {
+            return;
+        }
+        sent += 64 * 1024;
+    }
+    let _ = writer.write_all(b"0\r\n\r\n");
+}
+
 fn encode(reply: Reply) -> Vec<u8> {
     match reply {
-        Reply::Close | Reply::Delayed(..) | Reply::Stalled(..) => Vec::new(),
+        Reply::Close | Reply::Delayed(..) | Reply::Stalled(..) | Reply::Endless { .. } => {
+            Vec::new()
+        }
         Reply::Raw(bytes) => bytes,
         Reply::Full {
             status,

@@ -134,3 +134,89 @@ pub fn snapshot_both(name: &str, fake: &FakeHiBob, extra: &[&str]) -> (Run, Run)
     });
     (table, json)
 }
+
+/// A run with the child's peak resident memory, in bytes, where the platform tells it.
+pub struct Measured {
+    pub run: Run,
+    /// `None` where the mechanism is unavailable (not Linux): callers skip the bound, saying so.
+    pub peak_rss: Option<u64>,
+}
+
+/// Runs the binary as [`run`] does and measures its peak resident memory: on Linux, the
+/// kernel's high-water mark of the child's own memory (`VmHWM` in `/proc/PID/status`), read
+/// every millisecond until the child has exited. The mark only grows, so one reading after the
+/// peak suffices. (`wait4`'s `ru_maxrss` would be simpler, but it counts the test process's own
+/// memory, which the child shared until it started the binary.)
+pub fn run_measured(args: &[&str], env: &[(&str, &str)]) -> Measured {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hibob-audit"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn hibob-audit");
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut text);
+            }
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    // The child is not reaped before the watcher is done, so its PID cannot be reused meanwhile.
+    let watcher = watch_peak(child.id());
+    let peak_rss = watcher.join().expect("watcher");
+    let status = child.wait().expect("wait for hibob-audit");
+    Measured {
+        run: Run {
+            code: status.code().unwrap_or(-1),
+            stdout: stdout.join().expect("stdout"),
+            stderr: stderr.join().expect("stderr"),
+        },
+        peak_rss,
+    }
+}
+
+/// Reads the child's `VmHWM` until the child is gone (a zombie has no memory lines); returns
+/// the last mark in bytes, or `None` where there is no such file (not Linux) or no reading.
+fn watch_peak(pid: u32) -> std::thread::JoinHandle<Option<u64>> {
+    std::thread::spawn(move || {
+        let path = format!("/proc/{pid}/status");
+        let mut peak = None;
+        loop {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                return peak;
+            };
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            match hwm {
+                Some(kib) => peak = Some(kib * 1024),
+                None => return peak,
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    })
+}
+
+/// Asserts a measured peak below `bound` bytes, or says why it cannot be measured here.
+pub fn assert_peak_below(m: &Measured, bound: u64, what: &str) {
+    match m.peak_rss {
+        Some(peak) => assert!(
+            peak < bound,
+            "{what}: peak RSS {} MiB, bound {} MiB",
+            peak >> 20,
+            bound >> 20
+        ),
+        None => eprintln!(
+            "{what}: peak RSS not measured (needs Linux's /proc/PID/status); the bound of {} MiB is unchecked",
+            bound >> 20
+        ),
+    }
+}

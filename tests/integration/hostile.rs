@@ -1,0 +1,366 @@
+//! Hostile input (issue 13): answers that never end or inflate to gigabytes, crafted recordings,
+//! outputs interrupted or given twice, bad certificates, names that do not resolve, credentials
+//! that cannot be right. Each case has its exit code and message; the memory cases also a bound
+//! on the child's peak resident memory, measured by the kernel.
+
+use crate::support::fake_hibob::{Fault, granted};
+use crate::support::{FakeHiBob, assert_peak_below, credentials, run_measured};
+
+const MIB: u64 = 1 << 20;
+
+/// `check` against the fake, measured; JSON on stdout.
+fn measured_check(fake: &FakeHiBob, extra: &[&str]) -> crate::support::Measured {
+    let base = fake.base_url();
+    let mut args = vec!["check", "--base-url", base.as_str(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let m = run_measured(&args, &credentials());
+    m.run.assert_no_leak();
+    m
+}
+
+/// The one `unexpected-response` finding of an incomplete JSON report, for `endpoint`.
+fn too_large_message(run: &crate::support::Run, endpoint: &str) -> String {
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    let doc = run.json();
+    assert_eq!(doc["outcome"], "incomplete");
+    let f = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["endpoint"] == endpoint)
+        .unwrap_or_else(|| panic!("no finding for {endpoint}: {doc:#}"));
+    assert_eq!(f["code"], "unexpected-response");
+    assert!(
+        f["fix"]
+            .as_str()
+            .expect("fix")
+            .contains("--max-answer-size"),
+        "{f:#}"
+    );
+    f["message"].as_str().expect("message").to_string()
+}
+
+fn calls_to(fake: &FakeHiBob, path: &str) -> usize {
+    fake.requests()
+        .iter()
+        .filter(|r| r.path == format!("/v1{path}"))
+        .count()
+}
+
+#[test]
+fn a_4_mb_gzip_bomb_on_the_people_search_stops_at_the_limit() {
+    // 4,096 MiB of blanks inflate from about 4 MB of gzip.
+    let fake = FakeHiBob::start(granted(5).fault(
+        "/people/search",
+        Fault::GzipBomb(r#"{"employees":["#, 4096),
+        None,
+    ));
+    let m = measured_check(
+        &fake,
+        &[
+            "--profile",
+            "activtrak",
+            "--max-answer-size",
+            "people=64MiB",
+        ],
+    );
+    let message = too_large_message(&m.run, "POST /people/search");
+    assert!(
+        message.contains("larger than the limit of 64 MiB")
+            && message.contains(&format!("stopped after reading {} bytes", 64 * MIB + 1))
+            && message.contains("--max-answer-size people=SIZE"),
+        "{message}"
+    );
+    assert_eq!(calls_to(&fake, "/people/search"), 1, "never retried");
+    assert_peak_below(&m, 2 * 64 * MIB, "gzip bomb on the people search");
+}
+
+#[test]
+fn a_gzip_bomb_on_the_metadata_stops_at_its_default_limit() {
+    let fake = FakeHiBob::start(granted(5).fault(
+        "/company/people/fields",
+        Fault::GzipBomb("[", 4096),
+        None,
+    ));
+    let m = measured_check(&fake, &["--profile", "activtrak"]);
+    let message = too_large_message(&m.run, "GET /company/people/fields");
+    assert!(
+        message.contains("larger than the limit of 32 MiB")
+            && message.contains("--max-answer-size metadata=SIZE"),
+        "{message}"
+    );
+    assert_eq!(fake.requests().len(), 1, "probing stopped");
+    assert_peak_below(&m, 2 * 32 * MIB, "gzip bomb on the metadata");
+}
+
+#[test]
+fn an_endless_chunked_body_stops_at_the_limit_and_says_what_was_read() {
+    // 2 GB on offer; the client must hang up at 64 MiB.
+    let fake = FakeHiBob::start(granted(5).fault(
+        "/people/search",
+        Fault::Endless(r#"{"employees":["#, 2_000_000_000),
+        None,
+    ));
+    let m = measured_check(
+        &fake,
+        &["--profile", "activtrak", "--max-answer-size", "64MiB"],
+    );
+    let message = too_large_message(&m.run, "POST /people/search");
+    assert!(
+        message.contains("larger than the limit of 64 MiB")
+            && message.contains(&format!("stopped after reading {} bytes", 64 * MIB + 1)),
+        "{message}"
+    );
+    assert_peak_below(&m, 2 * 64 * MIB, "endless body on the people search");
+}
+
+#[test]
+fn an_endless_metadata_body_stops_at_its_limit() {
+    let fake = FakeHiBob::start(granted(5).fault(
+        "/company/people/fields",
+        Fault::Endless("[", 2_000_000_000),
+        None,
+    ));
+    let m = measured_check(
+        &fake,
+        &[
+            "--profile",
+            "activtrak",
+            "--max-answer-size",
+            "metadata=8MiB",
+        ],
+    );
+    let message = too_large_message(&m.run, "GET /company/people/fields");
+    assert!(message.contains("limit of 8 MiB"), "{message}");
+    assert_peak_below(&m, 2 * 32 * MIB, "endless body on the metadata");
+}
+
+#[test]
+fn an_answer_within_a_raised_limit_is_read() {
+    let fake = FakeHiBob::start(granted(5).fault(
+        "/people/search",
+        Fault::GzipBomb(r#"{"employees":[{"id":"1"}]"#, 3),
+        None,
+    ));
+    let m = measured_check(
+        &fake,
+        &["--profile", "activtrak", "--max-answer-size", "people=4MiB"],
+    );
+    // Read to the end: the answer is JSON with 3 MiB of blanks and lacks its closing brace.
+    let doc = m.run.json();
+    let f = &doc["findings"][0];
+    assert!(
+        f["message"].as_str().expect("m").contains("truncated"),
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn bad_sizes_are_usage_errors() {
+    for bad in [
+        "64",
+        "people=",
+        "payroll=1GiB",
+        "12 parsecs",
+        "99999999999TiB",
+    ] {
+        let out = crate::support::run(
+            &[
+                "check",
+                "--profile",
+                "activtrak",
+                "--max-answer-size",
+                bad,
+                "--plan",
+            ],
+            &[],
+            "",
+        );
+        assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
+        assert!(out.stderr.contains("--max-answer-size"), "{}", out.stderr);
+    }
+}
+
+/// A real recording of a run against the fake, as JSON to edit.
+fn recorded(dir: &tempfile::TempDir) -> serde_json::Value {
+    let fake = FakeHiBob::start(granted(5));
+    let file = dir.path().join("real.json");
+    let out = crate::support::check(
+        &fake,
+        &[
+            "--profile",
+            "activtrak",
+            "--record",
+            file.to_str().expect("p"),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("JSON")
+}
+
+/// The index of the recorded call to `path`.
+fn call_index(doc: &serde_json::Value, path: &str) -> usize {
+    doc["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .position(|c| c["path"] == path)
+        .unwrap_or_else(|| panic!("no call to {path}"))
+}
+
+/// Replays `doc` (written pretty, so that positions have lines), measured.
+fn replay(
+    dir: &tempfile::TempDir,
+    doc: &serde_json::Value,
+    extra: &[&str],
+) -> crate::support::Measured {
+    let file = dir.path().join("hostile.json");
+    std::fs::write(&file, serde_json::to_string_pretty(doc).expect("json")).expect("write");
+    let mut args = vec![
+        "check",
+        "--profile",
+        "activtrak",
+        "--format",
+        "json",
+        "--replay",
+    ];
+    args.push(file.to_str().expect("p"));
+    args.extend_from_slice(extra);
+    run_measured(&args, &[])
+}
+
+#[test]
+fn a_body_size_of_2_to_the_64_is_refused_with_its_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut doc = recorded(&dir);
+    let i = call_index(&doc, "/people/search");
+    doc["calls"][i]["answer"]["body_bytes"] = serde_json::json!(u64::MAX);
+    let m = replay(&dir, &doc, &[]);
+    assert_eq!(m.run.code, 2, "{}", m.run.stderr);
+    assert!(
+        m.run.stderr.contains("is not a hibob-audit recording")
+            && m.run
+                .stderr
+                .contains("`body_bytes` of 18446744073709551615")
+            && m.run.stderr.contains(" at line ")
+            && m.run.stderr.contains(" column "),
+        "{}",
+        m.run.stderr
+    );
+    assert!(!m.run.stderr.contains("panicked"), "{}", m.run.stderr);
+}
+
+#[test]
+fn a_body_size_of_a_terabyte_is_never_allocated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut doc = recorded(&dir);
+    for path in ["/people/search", "/company/people/fields"] {
+        let i = call_index(&doc, path);
+        let answer = &mut doc["calls"][i]["answer"];
+        answer["body_bytes"] = serde_json::json!(1_000_000_000_000u64);
+        answer["body_kind"] = serde_json::json!("malformed");
+        answer["json_error"] =
+            serde_json::json!("the JSON ends early (truncated at line 1 column 2)");
+        answer.as_object_mut().expect("answer").remove("body");
+    }
+    // The metadata's default limit (32 MiB) ends the replay: exit 3, never an abort.
+    let m = replay(&dir, &doc, &[]);
+    let message = too_large_message(&m.run, "GET /company/people/fields");
+    assert!(message.contains("limit of 32 MiB"), "{message}");
+    assert_peak_below(&m, 2 * 32 * MIB, "a claimed terabyte on the metadata");
+}
+
+#[test]
+fn a_replayed_body_past_the_people_limit_ends_at_the_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut doc = recorded(&dir);
+    let i = call_index(&doc, "/people/search");
+    let answer = &mut doc["calls"][i]["answer"];
+    answer["body_bytes"] = serde_json::json!(1_000_000_000_000u64);
+    answer["body_kind"] = serde_json::json!("text");
+    answer.as_object_mut().expect("answer").remove("body");
+    let m = replay(&dir, &doc, &["--max-answer-size", "people=16MiB"]);
+    let message = too_large_message(&m.run, "POST /people/search");
+    assert!(message.contains("limit of 16 MiB"), "{message}");
+    assert_peak_below(
+        &m,
+        2 * 16 * MIB + 16 * MIB,
+        "a claimed terabyte on the people search",
+    );
+}
+
+#[test]
+fn hostile_strings_and_lists_in_a_recording_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = recorded(&dir);
+    let cases: Vec<(&str, serde_json::Value, &str)> = vec![
+        (
+            "/recorded_on",
+            serde_json::json!("x".repeat(1 << 20)),
+            "a string of 1048576 bytes",
+        ),
+        (
+            "/calls/0/query",
+            serde_json::json!(vec![["a", "b"]; 100_000]),
+            "more than 256 pairs",
+        ),
+        (
+            "/version",
+            serde_json::json!(4_294_967_297u64),
+            "format version 4294967297",
+        ),
+        (
+            "/format",
+            serde_json::json!("\u{1b}]0;owned\u{7}"),
+            "its `format` is not",
+        ),
+    ];
+    for (pointer, value, why) in cases {
+        let mut doc = base.clone();
+        *doc.pointer_mut(pointer).expect(pointer) = value;
+        let m = replay(&dir, &doc, &[]);
+        assert_eq!(m.run.code, 2, "{pointer}: {}", m.run.stderr);
+        assert!(
+            m.run.stderr.contains(why) && m.run.stderr.contains(" at line "),
+            "{pointer}: {}",
+            m.run.stderr
+        );
+        assert!(
+            !m.run.stderr.contains('\u{1b}'),
+            "{pointer}: escapes reach the terminal"
+        );
+    }
+}
+
+#[test]
+fn a_recording_that_is_garbage_or_a_directory_is_a_usage_error_said_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("garbage.json");
+    std::fs::write(&file, "{\"format\": [[[[[[[[[[[[[[[[[[[[").expect("write");
+    let out = crate::support::run(
+        &[
+            "check",
+            "--profile",
+            "activtrak",
+            "--replay",
+            file.to_str().expect("p"),
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("line 1 column"), "{}", out.stderr);
+    let out = crate::support::run(
+        &[
+            "check",
+            "--profile",
+            "activtrak",
+            "--replay",
+            dir.path().to_str().expect("p"),
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stderr.matches("directory").count(), 1, "{}", out.stderr);
+}
