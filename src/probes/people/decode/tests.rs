@@ -1,0 +1,227 @@
+//! The decoder on hand-written answers.
+
+use super::*;
+
+fn tracked(pairs: &[(&str, &str)]) -> Vec<Tracked> {
+    pairs
+        .iter()
+        .map(|(id, path)| Tracked {
+            field_id: id.to_string(),
+            json_path: path.to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn counts_presence_null_and_absence() {
+    let body = r#"{"employees":[
+        {"id":"3987598587553907167","email":"a@x","work":{"title":"T","employeeIdInCompany":null},
+         "/root/email":{"value":"a@x"},"/work/title":{"value":"T"}},
+        {"id":"2","work":{"employeeIdInCompany":""}},
+        {"id":"3","email":null,"work":{"title":null,"employeeIdInCompany":null}}
+    ]}"#;
+    let t = tracked(&[
+        ("root.email", "email"),
+        ("work.title", "work.title"),
+        ("work.employeeIdInCompany", "work.employeeIdInCompany"),
+        ("work.department", "work.department"),
+    ]);
+    let c = decode(&mut body.as_bytes(), &t).unwrap();
+    assert_eq!(c.employees, 3);
+    let f = |id: &str| c.fields[id];
+    assert_eq!(
+        f("root.email"),
+        FieldCounts {
+            present: 2,
+            absent: 1,
+            empty: 1
+        }
+    );
+    assert_eq!(
+        f("work.title"),
+        FieldCounts {
+            present: 2,
+            absent: 1,
+            empty: 1
+        }
+    );
+    assert_eq!(
+        f("work.employeeIdInCompany"),
+        FieldCounts {
+            present: 3,
+            absent: 0,
+            empty: 3
+        }
+    );
+    assert_eq!(
+        f("work.department"),
+        FieldCounts {
+            present: 0,
+            absent: 3,
+            empty: 0
+        }
+    );
+}
+
+#[test]
+fn slash_key_alone_counts_as_present() {
+    let body = r#"{"employees":[{"/work/title":{"value":"T"}}]}"#;
+    let t = tracked(&[("work.title", "work.title")]);
+    let c = decode(&mut body.as_bytes(), &t).unwrap();
+    assert_eq!(
+        c.fields["work.title"],
+        FieldCounts {
+            present: 1,
+            absent: 0,
+            empty: 0
+        }
+    );
+}
+
+#[test]
+fn human_readable_copy_does_not_count_as_presence() {
+    let body = r#"{"employees":[{"id":"1","humanReadable":{"work":{"title":"T"}}}]}"#;
+    let t = tracked(&[("work.title", "work.title")]);
+    let c = decode(&mut body.as_bytes(), &t).unwrap();
+    assert_eq!(c.fields["work.title"].absent, 1);
+}
+
+#[test]
+fn lifecycle_values_labels_and_an_active_sample_are_tallied() {
+    let body = r#"{"employees":[
+        {"id":"11","internal":{"lifecycleStatus":"hired","status":"Inactive"},
+         "humanReadable":{"internal":{"lifecycleStatus":"Hired"}}},
+        {"id":"22","internal":{"lifecycleStatus":"employed","status":"Active"},
+         "humanReadable":{"internal":{"lifecycleStatus":"Employed"}}},
+        {"id":"33","internal":{"lifecycleStatus":"employed","status":"Active"}},
+        {"id":"44","work":{}}
+    ]}"#;
+    let t = tracked(&[
+        ("root.id", "id"),
+        ("internal.lifecycleStatus", "internal.lifecycleStatus"),
+        ("internal.status", "internal.status"),
+    ]);
+    let c = decode(&mut body.as_bytes(), &t).unwrap();
+    let seen: Vec<(Option<&str>, Option<&str>, u64)> = c
+        .lifecycle
+        .iter()
+        .map(|l| (l.value.as_deref(), l.label.as_deref(), l.employees))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Some("employed"), None, 1),
+            (Some("employed"), Some("Employed"), 1),
+            (Some("hired"), Some("Hired"), 1)
+        ]
+    );
+    assert_eq!(c.statuses["Active"], 2);
+    assert_eq!(c.statuses["Inactive"], 1);
+    assert_eq!(c.sample_employee.as_deref(), Some("22"));
+    assert_eq!(c.fields["internal.lifecycleStatus"].absent, 1);
+}
+
+/// A large answer, parsed on two threads, counts exactly as one thread does; and when the
+/// split near the middle falls inside a string or a nested array, the parse falls back to
+/// one thread, with the buffer restored.
+#[test]
+fn two_threads_count_as_one_does() {
+    let t = tracked(&[
+        ("root.id", "id"),
+        ("root.email", "email"),
+        ("work.title", "work.title"),
+        ("internal.lifecycleStatus", "internal.lifecycleStatus"),
+        ("internal.status", "internal.status"),
+    ]);
+    let trie = Trie::build(&t);
+    let n = 60_000;
+    for trap in ["", r#","a":"},{","#, r#","b":[{},{}],"#] {
+        let records: Vec<String> = (0..n)
+            .map(|i| {
+                let email = if i % 3 == 0 { "null".to_string() } else { format!("\"p{i}@x.test\"") };
+                let work = if i % 5 == 0 { String::new() } else { r#","work":{"title":"T"}"#.to_string() };
+                let status = if i % 7 == 0 { "Inactive" } else { "Active" };
+                // The trap sits at the start, the middle and the end of every record.
+                let pad = if trap.is_empty() { "," } else { trap };
+                format!(
+                    r#"{{"x0":0{pad}"id":"{i}","email":{email}{work}{pad}"internal":{{"lifecycleStatus":"s{}","status":"{status}"}}{pad}"z":0}}"#,
+                    i % 4
+                )
+            })
+            .collect();
+        let body = format!(r#"{{"employees":[{}]}}"#, records.join(","));
+        assert!(body.len() > PARALLEL_MIN);
+        let one = parse(body.as_bytes(), &trie, &t).unwrap().0;
+        let two = decode(&mut body.as_bytes(), &t).unwrap();
+        assert_eq!(one, two, "trap `{trap}`");
+        assert_eq!(two.employees, n as u64);
+        let mut bytes = body.clone().into_bytes();
+        let split = parallel(&mut bytes, &trie, &t);
+        if trap.is_empty() {
+            assert_eq!(
+                split.as_ref(),
+                Some(&one),
+                "the plain answer is parsed on two threads"
+            );
+        } else {
+            assert!(split.is_none(), "trap `{trap}` must force the fallback");
+            assert_eq!(bytes, body.as_bytes(), "the buffer is restored");
+        }
+    }
+}
+
+/// Another top-level array after the employees, split in its middle, must not be counted.
+#[test]
+fn a_split_in_another_top_level_array_falls_back() {
+    let t = tracked(&[("root.id", "id")]);
+    let trie = Trie::build(&t);
+    let employees: Vec<String> = (0..1000).map(|i| format!(r#"{{"id":"{i}"}}"#)).collect();
+    let meta = vec![r#"{"x":1}"#; 1_000_000].join(",");
+    let body = format!(
+        r#"{{"employees":[{}],"meta":[{meta}]}}"#,
+        employees.join(",")
+    );
+    assert!(body.len() > PARALLEL_MIN);
+    let mut bytes = body.clone().into_bytes();
+    assert!(parallel(&mut bytes, &trie, &t).is_none());
+    assert_eq!(bytes, body.as_bytes());
+    assert_eq!(decode(&mut body.as_bytes(), &t).unwrap().employees, 1000);
+}
+
+#[test]
+fn slash_key_labels_count_for_lifecycle() {
+    let body = r#"{"employees":[{"id":"1",
+        "/internal/lifecycleStatus":{"value":"ls_9","humanReadable":"Parental leave"}}]}"#;
+    let t = tracked(&[("internal.lifecycleStatus", "internal.lifecycleStatus")]);
+    let c = decode(&mut body.as_bytes(), &t).unwrap();
+    assert_eq!(c.lifecycle[0].value.as_deref(), Some("ls_9"));
+    assert_eq!(c.lifecycle[0].label.as_deref(), Some("Parental leave"));
+    assert_eq!(c.fields["internal.lifecycleStatus"].present, 1);
+}
+
+#[test]
+fn empty_answers_mean_no_employees() {
+    let t = tracked(&[("work.title", "work.title")]);
+    for body in [r#"{"employees":[]}"#, "{}", "[]"] {
+        assert_eq!(
+            decode(&mut body.as_bytes(), &t).unwrap().employees,
+            0,
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn bad_bodies_are_errors_that_quote_nothing() {
+    let t = tracked(&[("work.title", "work.title")]);
+    for body in [
+        r#"{"employees":[{"work":{"title":"SENTINEL"#,
+        r#"{"employees":["SENTINEL"]}"#,
+        r#"{"employees":"SENTINEL"}"#,
+        "<html>SENTINEL</html>",
+        r#"{"employees":[]} SENTINEL"#,
+    ] {
+        let err = decode(&mut body.as_bytes(), &t).unwrap_err();
+        assert!(!err.message.contains("SENTINEL"), "{body}: {}", err.message);
+    }
+}
