@@ -343,7 +343,5 @@ impl Tally {
     }
 }
 
-/// The answer's top level: `{"employees": [...]}` (a bare array is accepted too).
-
 #[cfg(test)]
 mod tests;

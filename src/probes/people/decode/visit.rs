@@ -6,6 +6,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use super::*;
 
+/// The answer's top level: `{"employees": [...]}` (a bare array is accepted too).
 pub(super) struct TopSeed<'a> {
     pub(super) trie: &'a Trie,
     pub(super) tally: &'a mut Tally,
