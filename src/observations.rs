@@ -2,6 +2,42 @@
 
 use std::collections::BTreeMap;
 
+/// Field IDs the audit itself reads, whatever the rules say.
+pub mod field_ids {
+    /// The employee's ID: always requested, returned without any permission.
+    pub const ID: &str = "root.id";
+    /// The lifecycle status (Lifecycle category), for the people condition.
+    pub const LIFECYCLE: &str = "internal.lifecycleStatus";
+    /// `Active` / `Inactive` (Lifecycle category), for the "Everyone" hint.
+    pub const STATUS: &str = "internal.status";
+}
+
+/// Representative fields kept per category of the metadata: the people search asks for them
+/// when rules name a whole category.
+pub const SAMPLES_PER_CATEGORY: usize = 3;
+
+/// Categories kept of the metadata, at most; a tenant has a few dozen.
+pub const MAX_CATEGORIES: usize = 2_000;
+
+/// One category of the tenant's metadata: its ID, its display name, how many fields it has,
+/// and its first few fields (in metadata order), for probing the category as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryMeta {
+    pub id: String,
+    pub name: String,
+    pub fields: u64,
+    pub samples: Vec<FieldMeta>,
+}
+
+impl CategoryMeta {
+    /// Whether a rules file's name means this category: its display name or its ID,
+    /// case-insensitively.
+    pub fn is_named(&self, name: &str) -> bool {
+        let n = name.trim();
+        self.name.eq_ignore_ascii_case(n) || self.id.eq_ignore_ascii_case(n)
+    }
+}
+
 /// One field as the tenant's metadata describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldMeta {
@@ -21,11 +57,31 @@ pub struct FieldCatalog {
     pub fields: BTreeMap<String, FieldMeta>,
     /// Every entry with an ID, kept or not.
     pub total: u64,
+    /// Every category, by ID (at most [`MAX_CATEGORIES`]).
+    pub categories: BTreeMap<String, CategoryMeta>,
 }
 
 impl FieldCatalog {
     pub fn get(&self, id: &str) -> Option<&FieldMeta> {
         self.fields.get(id)
+    }
+
+    /// A field's metadata, whether it was wanted by ID or kept as a category's sample.
+    pub fn meta(&self, id: &str) -> Option<&FieldMeta> {
+        self.fields.get(id).or_else(|| {
+            self.categories
+                .values()
+                .flat_map(|c| &c.samples)
+                .find(|s| s.id == id)
+        })
+    }
+
+    /// The categories a rules file's name means (display name or ID).
+    pub fn categories_named(&self, name: &str) -> Vec<&CategoryMeta> {
+        self.categories
+            .values()
+            .filter(|c| c.is_named(name))
+            .collect()
     }
 }
 
@@ -163,6 +219,82 @@ pub struct TimeoffObservation {
     pub run: ProbeRun<TimeoffAnswer>,
 }
 
+/// An employee table HiBob serves read-only, whose rows show a category's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum EmployeeTable {
+    Work,
+    Employment,
+    Lifecycle,
+    Payroll,
+}
+
+impl EmployeeTable {
+    pub const ALL: [EmployeeTable; 4] = [
+        EmployeeTable::Work,
+        EmployeeTable::Employment,
+        EmployeeTable::Lifecycle,
+        EmployeeTable::Payroll,
+    ];
+
+    /// The category's name in HiBob's UI.
+    pub fn category(self) -> &'static str {
+        match self {
+            EmployeeTable::Work => "Work",
+            EmployeeTable::Employment => "Employment",
+            EmployeeTable::Lifecycle => "Lifecycle",
+            EmployeeTable::Payroll => "Payroll",
+        }
+    }
+
+    /// The table's path segment: `GET /people/{id}/{segment}`.
+    pub fn segment(self) -> &'static str {
+        match self {
+            EmployeeTable::Work => "work",
+            EmployeeTable::Employment => "employment",
+            EmployeeTable::Lifecycle => "lifecycle",
+            EmployeeTable::Payroll => "salaries",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.category().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// One employee's table, reduced to counts: how many rows, how many of them are not the
+/// current one, and which columns field-level permissions withhold. Never a row's values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableAnswer {
+    pub rows: u64,
+    /// Rows with `isCurrent: false` (past or future): only "section histories" shows them.
+    pub other_rows: u64,
+    /// `restricted_columns.no_view_history_permission`: columns whose history is withheld.
+    pub restricted_history: Vec<String>,
+    /// `restricted_columns.no_view_permission`: columns withheld altogether.
+    pub restricted_view: Vec<String>,
+    /// 200 without the documented `values` list.
+    pub empty: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableObservation {
+    pub table: EmployeeTable,
+    pub run: ProbeRun<TableAnswer>,
+}
+
+/// One employee's documents, reduced to a count and the folders they name (folder names are
+/// company settings). Never a document's name or link.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocsAnswer {
+    pub documents: u64,
+    /// Folder names or IDs the documents carry, when they carry any.
+    pub folders: Vec<String>,
+    /// 200 without the documented `documents` list.
+    pub empty: bool,
+}
+
 /// Everything the probes saw. `None` means the call was not made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observations {
@@ -170,9 +302,20 @@ pub struct Observations {
     pub people: Option<Observed<PeopleCounts>>,
     /// In plan order; empty when the rules need no time off or the metadata call failed.
     pub timeoff: Vec<TimeoffObservation>,
+    /// Employee tables, for section histories.
+    pub tables: Vec<TableObservation>,
+    /// The docs list, when the rules name docs folders.
+    pub docs: Option<ProbeRun<DocsAnswer>>,
 }
 
 impl Observations {
+    pub fn table(&self, table: EmployeeTable) -> Option<&ProbeRun<TableAnswer>> {
+        self.tables
+            .iter()
+            .find(|t| t.table == table)
+            .map(|t| &t.run)
+    }
+
     pub fn timeoff(&self, probe: TimeoffProbe) -> Option<&ProbeRun<TimeoffAnswer>> {
         self.timeoff
             .iter()

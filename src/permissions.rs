@@ -8,6 +8,18 @@ pub fn category_view(category: &str) -> String {
     format!("People's data > People > {category} > View selected employees' {category} sections")
 }
 
+/// "People's data > People > {Category} > View selected employees' {Category} section histories".
+pub fn category_history(category: &str) -> String {
+    format!(
+        "People's data > People > {category} > View selected employees' {category} section histories"
+    )
+}
+
+/// "People's data > Docs > {Folder} > View selected employees' docs in the folder".
+pub fn docs_view(folder: &str) -> String {
+    format!("People's data > Docs > {folder} > View selected employees' docs in the folder")
+}
+
 /// How to tick a category's View permission, step by step.
 pub fn category_fix(category: &str) -> String {
     format!(

@@ -51,6 +51,7 @@ pub enum Code {
     NoEmployeesVisible,
     CategoryNotReadable,
     CategoryPartlyReadable,
+    CategoryUnknown,
     FieldEmpty,
     FieldUnknown,
     FieldInOtherCategory,
@@ -58,6 +59,8 @@ pub enum Code {
     LifecycleUnverifiable,
     TimeoffPermissionMissing,
     FeaturePermissionMissing,
+    SectionHistoryMissing,
+    DocsPermissionMissing,
     GuideOmitsPermission,
     GuideWordingDiffers,
     RequestFailed,
@@ -102,6 +105,15 @@ impl Code {
             }
             Code::CategoryPartlyReadable => {
                 "A required field is present for some employees and absent for others: the category is granted for only part of the people."
+            }
+            Code::CategoryUnknown => {
+                "A category the rules name is not in the tenant's field metadata: nothing to tick, and no data there to read."
+            }
+            Code::SectionHistoryMissing => {
+                "HiBob refused an employee table, or withheld its history: \"View selected employees' X section histories\" is missing."
+            }
+            Code::DocsPermissionMissing => {
+                "HiBob refused the docs list: no docs folder's \"View selected employees' docs in the folder\" is granted."
             }
             Code::FieldEmpty => {
                 "A required field is readable but empty (null) for every visible employee: no data, not a missing permission."

@@ -12,7 +12,7 @@ use crate::client::http::HttpClient;
 use crate::client::url::{BaseUrl, PRODUCTION, SANDBOX};
 use crate::credentials::{self, TokenSource};
 use crate::exit::Exit;
-use crate::probes::{AnswerLimits, Limits};
+use crate::probes::{AnswerLimits, Limits, Needs};
 use crate::record::{self, Recorder, Replay};
 use crate::render::{Context, plan};
 
@@ -41,8 +41,14 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
         &args.base_url
     })
     .map_err(CliError::usage)?;
+    // A recording asks for what every shipped profile needs, so that it replays under any.
+    let needs = if args.record.is_some() {
+        Needs::for_recording(&rules)
+    } else {
+        Needs::of(&rules)
+    };
     if args.plan {
-        let plan = crate::probes::plan(&rules, io.today);
+        let plan = crate::probes::plan(&needs, io.today);
         let text = match args.output.format {
             Format::Json => plan::json(&plan, &rules.name, base.as_str()),
             _ => plan::text(&plan, &rules.name, base.as_str()),
@@ -76,7 +82,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
             crate::sanitize::terminal(&recording.rules),
         );
         let replay = Replay::new(recording);
-        return finish(&replay, args, &rules, limits, outputs, io);
+        return finish(&replay, args, &rules, &needs, limits, outputs, io);
     }
 
     let source = match (&args.token_file, args.token_stdin) {
@@ -106,11 +112,11 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
     let client = HttpClient::new(base, &creds);
 
     let Some(path) = &args.record else {
-        return finish(&client, args, &rules, limits, outputs, io);
+        return finish(&client, args, &rules, &needs, limits, outputs, io);
     };
     let mut file = create_file(path)?;
     let recorder = Recorder::new(&client);
-    let exit = finish(&recorder, args, &rules, limits, outputs, io);
+    let exit = finish(&recorder, args, &rules, &needs, limits, outputs, io);
     let recording = recorder.finish(&rules.name, &io.today.to_string());
     let text = serde_json::to_string_pretty(&recording).unwrap_or_default();
     match file.write_all(format!("{text}\n").as_bytes()) {
@@ -137,12 +143,13 @@ fn finish(
     api: &dyn HiBobApi,
     args: &CheckArgs,
     rules: &crate::rules::Rules,
+    needs: &Needs,
     limits: Limits,
     outputs: Outputs,
     io: &mut Io,
 ) -> Result<Exit, CliError> {
     let policy = super::policy(rules, &args.severity);
-    let report = audit(api, rules, &policy, limits, args.verbose, io);
+    let report = audit(api, rules, needs, &policy, limits, args.verbose, io);
     let ctx = Context {
         profile: rules.name.clone(),
         title: rules.title.clone(),

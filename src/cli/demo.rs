@@ -15,7 +15,8 @@ pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
         ..Limits::default()
     };
     let policy = crate::policy::Policy::from_rules(&rules);
-    let report = audit(&tenant, &rules, &policy, limits, false, io);
+    let needs = crate::probes::Needs::of(&rules);
+    let report = audit(&tenant, &rules, &needs, &policy, limits, false, io);
     let ctx = Context {
         profile: rules.name.clone(),
         title: rules.title.clone(),

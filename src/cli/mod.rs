@@ -196,6 +196,7 @@ impl Outputs {
 pub fn audit(
     api: &dyn crate::client::HiBobApi,
     rules: &Rules,
+    needs: &crate::probes::Needs,
     policy: &crate::policy::Policy,
     limits: crate::probes::Limits,
     verbose: bool,
@@ -231,7 +232,7 @@ pub fn audit(
             ));
         }
     };
-    let observations = crate::probes::run(api, rules, io.today, limits, &log);
+    let observations = crate::probes::run(api, needs, io.today, limits, &log);
     crate::evaluate::evaluate_with(rules, &observations, policy)
 }
 

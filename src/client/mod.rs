@@ -56,12 +56,25 @@ impl ApiRequest {
         }
     }
 
-    /// "METHOD /route", as findings and logs name it: never an employee ID.
+    /// "METHOD /route", as findings and logs name it: never an employee ID. Flags set to
+    /// `true` are part of it (`GET /timeoff/whosout?includePrivate=true`), so that two calls of
+    /// one endpoint read apart; dates and other parameters are not.
     pub fn endpoint(&self) -> String {
+        let flags: Vec<String> = self
+            .query
+            .iter()
+            .filter(|(_, v)| v == "true")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         format!(
-            "{} {}",
+            "{} {}{}",
             self.method.as_str(),
-            self.route.as_deref().unwrap_or(&self.path)
+            self.route.as_deref().unwrap_or(&self.path),
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!("?{}", flags.join("&"))
+            }
         )
     }
 

@@ -10,7 +10,7 @@ use crate::rules::{FieldRule, Rules};
 
 /// How one field came back across the visible employees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Seen {
+pub(super) enum Seen {
     /// Absent for every employee: the category is not readable.
     NotReadable,
     /// Present for some, absent for others.
@@ -20,7 +20,7 @@ enum Seen {
     Readable,
 }
 
-fn seen(c: &FieldCounts) -> Seen {
+pub(super) fn seen(c: &FieldCounts) -> Seen {
     if c.present == 0 {
         Seen::NotReadable
     } else if c.absent > 0 {
@@ -36,9 +36,9 @@ fn label(rule: &FieldRule) -> String {
     format!("{} ({})", rule.purpose, rule.id)
 }
 
-fn evidence(rule: &FieldRule, c: &FieldCounts) -> FieldEvidence {
+pub(super) fn evidence_of(field: &str, c: &FieldCounts) -> FieldEvidence {
     FieldEvidence {
-        field: rule.id.clone(),
+        field: field.to_string(),
         employees: c.present + c.absent,
         present: c.present,
         absent: c.absent,
@@ -46,7 +46,11 @@ fn evidence(rule: &FieldRule, c: &FieldCounts) -> FieldEvidence {
     }
 }
 
-fn counts_text(c: &FieldCounts) -> String {
+fn evidence(rule: &FieldRule, c: &FieldCounts) -> FieldEvidence {
+    evidence_of(&rule.id, c)
+}
+
+pub(super) fn counts_text(c: &FieldCounts) -> String {
     let n = c.present + c.absent;
     match seen(c) {
         Seen::NotReadable => format!("absent for all {}", employees(n)),
@@ -75,11 +79,23 @@ fn field_check(rule: &FieldRule, status: CheckStatus, category: Option<&str>) ->
     c
 }
 
-/// A field that came back unreadable or partly readable, grouped per category for one finding.
-struct Gap<'a> {
-    rule: &'a FieldRule,
-    counts: FieldCounts,
+/// A field (or a whole category) that came back unreadable or partly readable, grouped per
+/// category for one finding.
+pub(super) struct Gap<'a> {
+    pub rule: &'a FieldRule,
+    /// How the message names it.
+    pub label: String,
+    /// The field IDs it stands for.
+    pub fields: Vec<String>,
+    pub counts: FieldCounts,
+    pub evidence: Vec<FieldEvidence>,
 }
+
+/// Checks whose status follows their category's finding: (check index, category, code).
+pub(super) type GapChecks = Vec<(usize, String, Code)>;
+
+/// Gaps per code and category: one finding each.
+pub(super) type Gaps<'a> = BTreeMap<(Code, String), Vec<Gap<'a>>>;
 
 pub(super) fn evaluate(
     rules: &Rules,
@@ -92,9 +108,10 @@ pub(super) fn evaluate(
         _ => None,
     };
     // Unreadable and partly readable fields, per code and category: one finding each.
-    let mut gaps: BTreeMap<(Code, String), Vec<Gap>> = BTreeMap::new();
+    let synthesized = super::categories::synthesized(rules);
+    let mut gaps: Gaps = BTreeMap::new();
     // Checks whose status follows their category's finding: (check index, category, code).
-    let mut gap_checks: Vec<(usize, String, Code)> = Vec::new();
+    let mut gap_checks: GapChecks = Vec::new();
 
     for rule in &rules.fields {
         let Some(catalog) = catalog else {
@@ -155,7 +172,10 @@ pub(super) fn evaluate(
                     .or_default()
                     .push(Gap {
                         rule,
+                        label: label(rule),
+                        fields: vec![rule.id.clone()],
                         counts: *counts,
+                        evidence: vec![evidence(rule, counts)],
                     });
                 // The status follows the category's finding: settled below, once it is made.
                 (CheckStatus::Fail, format!("{} {what}", meta.category_name))
@@ -192,7 +212,21 @@ pub(super) fn evaluate(
         }
     }
 
-    // One finding per code and category; each field's check follows what became of it.
+    if let Some(catalog) = catalog {
+        super::categories::evaluate(
+            &synthesized,
+            catalog,
+            people,
+            obs,
+            sink,
+            &mut gaps,
+            &mut gap_checks,
+        );
+    } else {
+        super::categories::not_probed(&synthesized, obs, sink);
+    }
+
+    // One finding per code and category; each check follows what became of it.
     for ((code, category), list) in gaps {
         let readable = readable_siblings(rules, catalog, people, &category);
         let finding = category_finding(code, &category, &list, &readable);
@@ -266,7 +300,7 @@ fn category_finding(code: Code, category: &str, gaps: &[Gap], readable: &[String
         .map(|g| g.rule.level)
         .max()
         .unwrap_or(Level::Error);
-    let names: Vec<String> = gaps.iter().map(|g| label(g.rule)).collect();
+    let names: Vec<String> = gaps.iter().map(|g| g.label.clone()).collect();
     let n = gaps
         .first()
         .map_or(0, |g| g.counts.present + g.counts.absent);
@@ -291,10 +325,7 @@ fn category_finding(code: Code, category: &str, gaps: &[Gap], readable: &[String
             gaps.iter()
                 .map(|g| format!(
                     "{} present for {} of {}, absent for {}",
-                    label(g.rule),
-                    g.counts.present,
-                    n,
-                    g.counts.absent
+                    g.label, g.counts.present, n, g.counts.absent
                 ))
                 .collect::<Vec<_>>()
                 .join("; ")
@@ -323,10 +354,10 @@ fn category_finding(code: Code, category: &str, gaps: &[Gap], readable: &[String
         ),
     });
     f.category = Some(category.to_string());
-    f.fields = gaps.iter().map(|g| g.rule.id.clone()).collect();
+    f.fields = gaps.iter().flat_map(|g| g.fields.clone()).collect();
     f.permission = Some(permissions::category_view(category));
     f.evidence.employees = Some(n);
-    f.evidence.fields = gaps.iter().map(|g| evidence(g.rule, &g.counts)).collect();
+    f.evidence.fields = gaps.iter().flat_map(|g| g.evidence.clone()).collect();
     f
 }
 

@@ -234,12 +234,18 @@ fn not_visible(
     } else {
         ""
     };
+    let optional = rule.level_of(status) == Level::Info;
     let mut f = Finding::new(
         Code::LifecycleStatusNotVisible,
-        rule.level,
+        rule.level_of(status),
         format!(
-            "No visible employee has lifecycle status {label} ({} visible). Either the permission group's people condition leaves {label} out, or this tenant has no {label} employee: HiBob answers the same in both cases.{hint}",
-            employees(people.employees)
+            "No visible employee has lifecycle status {label} ({} visible). Either the permission group's people condition leaves {label} out, or this tenant has no {label} employee: HiBob answers the same in both cases.{hint}{}",
+            employees(people.employees),
+            if optional {
+                " The rules make this status optional: the integration works without it."
+            } else {
+                ""
+            }
         ),
     );
     f.fix = Some(format!(
@@ -333,6 +339,11 @@ fn rules_need(rules: &Rules, obs: &Observations, category: &str) -> bool {
         catalog
             .get(&f.id)
             .is_some_and(|m| m.category_name.eq_ignore_ascii_case(category))
+    }) || rules.categories.iter().any(|c| {
+        catalog
+            .categories_named(&c.name)
+            .iter()
+            .any(|m| m.name.eq_ignore_ascii_case(category))
     })
 }
 

@@ -7,8 +7,11 @@
 //! what became of its finding.
 
 mod access;
+mod categories;
+mod docs;
 mod fields;
 mod guide;
+mod histories;
 mod lifecycle;
 mod manual;
 mod timeoff;
@@ -143,6 +146,8 @@ pub fn evaluate_with(rules: &Rules, observations: &Observations, policy: &Policy
     fields::evaluate(rules, observations, people.as_ref(), &mut sink);
     lifecycle::evaluate(rules, observations, people.as_ref(), &mut sink);
     timeoff::evaluate(rules, observations, &mut sink);
+    histories::evaluate(rules, observations, &mut sink);
+    docs::evaluate(rules, observations, &mut sink);
     guide::evaluate(rules, observations, people.as_ref(), &mut sink);
     manual::evaluate(rules, &mut sink);
 

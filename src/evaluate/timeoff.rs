@@ -158,16 +158,11 @@ fn refused(s: &Spec, endpoint: &str, r: &Refusal, level: Level, sink: &mut Sink)
     } else {
         ""
     };
-    let flag = match s.cap {
-        Cap::PrivateRequests => " with includePrivate=true",
-        Cap::PendingRequests => " with includePending=true",
-        _ => "",
-    };
     let mut f = Finding::new(
         code,
         level,
         format!(
-            "HiBob refused {endpoint}{flag} (HTTP {}){how}: the service user lacks \"{}\".{}",
+            "HiBob refused {endpoint} (HTTP {}){how}: the service user lacks \"{}\".{}",
             r.status,
             s.permission.checkbox,
             s.wording()

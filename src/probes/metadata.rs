@@ -9,7 +9,9 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use super::DecodeError;
 use crate::client::ApiRequest;
-use crate::observations::{FieldCatalog, FieldMeta};
+use crate::observations::{
+    CategoryMeta, FieldCatalog, FieldMeta, MAX_CATEGORIES, SAMPLES_PER_CATEGORY, field_ids,
+};
 
 pub const PATH: &str = "/company/people/fields";
 
@@ -18,8 +20,8 @@ pub fn request() -> ApiRequest {
 }
 
 /// Decodes the metadata, a top-level array or `{"fields": [...]}`, as a stream, straight into
-/// the catalog the audit needs: the entries whose ID is `wanted`, and how many fields there are
-/// in all. No JSON tree is built and nothing else is kept, so memory does not grow with the
+/// the catalog the audit needs: the entries whose ID is `wanted`, every category with its
+/// first few fields, and how many fields there are in all. No JSON tree is built and nothing else is kept, so memory does not grow with the
 /// answer. Entries without an `id` are skipped; a missing category name falls back to the
 /// category ID.
 pub fn decode(body: &mut dyn Read, wanted: &BTreeSet<String>) -> Result<FieldCatalog, DecodeError> {
@@ -177,27 +179,51 @@ fn entries<'de, A: SeqAccess<'de>>(
     while let Some(entry) = seq.next_element::<Entry>()? {
         let Some(id) = entry.id else { continue };
         catalog.total += 1;
-        if !wanted.contains(&id) {
-            continue;
-        }
         let category_id = entry.category_id.or(entry.category);
         let category_name = entry
             .category_name
             .or_else(|| category_id.clone())
             .unwrap_or_else(|| "(no category)".to_string());
         let json_path = entry.json_path.unwrap_or_else(|| default_json_path(&id));
-        catalog.fields.insert(
-            id.clone(),
-            FieldMeta {
-                name: entry.name,
-                category_id: category_id.unwrap_or_default(),
-                category_name,
-                json_path,
-                id,
-            },
-        );
+        let meta = FieldMeta {
+            name: entry.name,
+            category_id: category_id.unwrap_or_default(),
+            category_name,
+            json_path,
+            id,
+        };
+        sample(catalog, &meta);
+        if wanted.contains(&meta.id) {
+            catalog.fields.insert(meta.id.clone(), meta);
+        }
     }
     Ok(())
+}
+
+/// Counts the field in its category, and keeps it as one of the category's first few fields.
+/// `root.id` is no sample: HiBob returns it without any permission.
+fn sample(catalog: &mut FieldCatalog, meta: &FieldMeta) {
+    let key = if meta.category_id.is_empty() {
+        meta.category_name.clone()
+    } else {
+        meta.category_id.clone()
+    };
+    if !catalog.categories.contains_key(&key) && catalog.categories.len() >= MAX_CATEGORIES {
+        return;
+    }
+    let c = catalog
+        .categories
+        .entry(key.clone())
+        .or_insert_with(|| CategoryMeta {
+            id: key,
+            name: meta.category_name.clone(),
+            fields: 0,
+            samples: Vec::new(),
+        });
+    c.fields += 1;
+    if c.samples.len() < SAMPLES_PER_CATEGORY && meta.id != field_ids::ID {
+        c.samples.push(meta.clone());
+    }
 }
 
 /// One entry's texts; any other key, and any value that is not a non-blank string, is skipped.

@@ -1,68 +1,121 @@
 //! The probes: a bounded, read-only plan of calls, each reduced to plain observations.
 //!
-//! `metadata` proves host and credentials and maps field IDs to categories; `people` runs
-//! the one people search and counts which keys came back. Nothing here judges: that is
+//! `needs` says what to find out; `metadata` proves host and credentials and maps field IDs
+//! to categories; `people` runs the one people search and counts which keys came back;
+//! `timeoff`, `tables` and `docs` make one call per capability. Nothing here judges: that is
 //! `evaluate`'s job.
 
 pub mod call;
+pub mod docs;
 pub mod metadata;
+pub mod needs;
 pub mod people;
 pub mod size;
+pub mod tables;
 pub mod timeoff;
 
 pub use call::{CallEvent, Caller, DecodeError, Event, Limits};
+pub use needs::Needs;
 pub use size::{AnswerKind, AnswerLimit, AnswerLimits};
+
+use std::io::Read;
 
 use crate::client::{ApiRequest, HiBobApi};
 use crate::date::Date;
 use crate::observations::{
-    CallOutcome, Observations, Observed, PeopleCounts, ProbeRun, TimeoffAnswer, TimeoffObservation,
-    TimeoffProbe,
+    CallOutcome, Failure, FailureKind, Observations, Observed, PeopleCounts, ProbeRun,
+    TableObservation, TimeoffAnswer, TimeoffObservation, TimeoffProbe,
 };
-use crate::rules::Rules;
 
 /// One call of the plan, with what it is for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedCall {
     pub request: ApiRequest,
-    pub purpose: &'static str,
+    pub purpose: String,
 }
 
-/// The calls the audit will make, in order, known before the first one. The balance call's
-/// employee and policy type are placeholders until the earlier answers name them.
-pub fn plan(rules: &Rules, today: Date) -> Vec<PlannedCall> {
+/// The calls the audit will make, in order, known before the first one. The per-employee
+/// calls' employee and the balance call's policy type are placeholders until the earlier
+/// answers name them; so are the fields of categories needed as a whole, which come from the
+/// tenant's metadata (`purpose` says so).
+pub fn plan(needs: &Needs, today: Date) -> Vec<PlannedCall> {
+    let mut search = "one people search: which fields and lifecycle statuses come back".to_string();
+    if !needs.categories.is_empty() {
+        search.push_str(&format!(
+            "; plus up to {} fields of each of these categories, chosen from the tenant's metadata: {}",
+            crate::observations::SAMPLES_PER_CATEGORY,
+            needs.categories.join(", ")
+        ));
+    }
     let mut calls = vec![
         PlannedCall {
             request: metadata::request(),
-            purpose: "field metadata: proves host and credentials, maps fields to categories",
+            purpose: "field metadata: proves host and credentials, maps fields to categories"
+                .into(),
         },
         PlannedCall {
-            request: people::request(rules),
-            purpose: "one people search: which fields and lifecycle statuses come back",
+            request: people::request(&people::requested_fields(needs, None)),
+            purpose: search,
         },
     ];
-    for probe in timeoff::planned(rules) {
+    let planned = timeoff::planned(needs);
+    for &probe in planned.iter().filter(|p| **p != TimeoffProbe::Balance) {
         calls.push(PlannedCall {
             request: timeoff::request(probe, today, None, None),
-            purpose: timeoff::purpose(probe),
+            purpose: timeoff::purpose(probe).into(),
+        });
+    }
+    for &table in &needs.tables {
+        calls.push(PlannedCall {
+            request: tables::request(table, None),
+            purpose: tables::purpose(table),
+        });
+    }
+    if needs.docs {
+        calls.push(PlannedCall {
+            request: docs::request(None),
+            purpose: docs::PURPOSE.into(),
+        });
+    }
+    if planned.contains(&TimeoffProbe::Balance) {
+        calls.push(PlannedCall {
+            request: timeoff::request(TimeoffProbe::Balance, today, None, None),
+            purpose: timeoff::purpose(TimeoffProbe::Balance).into(),
         });
     }
     calls
+}
+
+/// The body without its leading whitespace, or `None` when it is blank: an empty 200 is an
+/// answer of its own, not malformed JSON.
+pub(crate) fn non_blank(body: &mut dyn Read) -> Result<Option<impl Read + '_>, DecodeError> {
+    let mut first = [0u8; 1];
+    loop {
+        match body.read(&mut first) {
+            Ok(0) => return Ok(None),
+            Ok(_) if first[0].is_ascii_whitespace() => continue,
+            Ok(_) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return Err(DecodeError::broken()),
+        }
+    }
+    Ok(Some(Read::chain(std::io::Cursor::new(first), body)))
 }
 
 /// Runs the plan against `api` within `limits`. `today` dates the time-off queries; `log`
 /// hears of every attempt and every wait. A refused call is never repeated.
 pub fn run(
     api: &dyn HiBobApi,
-    rules: &Rules,
+    needs: &Needs,
     today: Date,
     limits: Limits,
     log: &(dyn Fn(&Event) + Sync),
 ) -> Observations {
     let mut caller = Caller::new(api, limits, log);
-    // Only the fields the search asks for are kept of the metadata.
+    // Only the fields the search asks for (and each category's first few) are kept of the
+    // metadata.
     let wanted: std::collections::BTreeSet<String> =
-        people::requested_fields(rules).into_iter().collect();
+        people::requested_fields(needs, None).into_iter().collect();
     let metadata = caller.call(&metadata::request(), |r| metadata::decode(r, &wanted));
     // A refused or failed metadata call stops all probing: a 401 there means bad
     // credentials, and HiBob blocks a caller after repeated 401s.
@@ -71,35 +124,58 @@ pub fn run(
             metadata,
             people: None,
             timeoff: Vec::new(),
+            tables: Vec::new(),
+            docs: None,
         };
     };
-    let tracked = people::tracked_fields(rules, catalog);
-    let planned = timeoff::planned(rules);
+    let requested = people::requested_fields(needs, Some(catalog));
+    let tracked = people::tracked_fields(&requested, catalog);
+    let planned = timeoff::planned(needs);
     // The people search and the time-off probes are independent (but for the balance, which
     // needs a visible employee): they run at once, on two threads, each endpoint still called
     // at most a few times.
     let (people, mut timeoff) = std::thread::scope(|s| {
         let mut search = caller.sibling();
-        let request = people::request(rules);
+        let request = people::request(&requested);
         let tracked = &tracked;
         let handle = s.spawn(move || search.call(&request, |r| people::decode(r, tracked)));
         let timeoff = timeoff_probes(&mut caller, &planned, today);
         let people = handle.join().unwrap_or_else(|_| Observed {
-            endpoint: people::request(rules).endpoint(),
-            outcome: CallOutcome::Failed(crate::observations::Failure {
-                kind: crate::observations::FailureKind::Response,
+            endpoint: people::request(&requested).endpoint(),
+            outcome: CallOutcome::Failed(Failure {
+                kind: FailureKind::Response,
                 status: None,
                 detail: "the answer could not be read (internal error)".into(),
             }),
         });
         (people, timeoff)
     });
+    // The per-employee probes ask about one visible employee.
+    let counts = match &people.outcome {
+        CallOutcome::Answered(c) => Some(c),
+        _ => None,
+    };
+    let employee = counts.and_then(|c| c.sample_employee.as_deref());
+    let not_run = || "no visible employee to ask about".to_string();
+    let tables = needs
+        .tables
+        .iter()
+        .map(|&table| TableObservation {
+            table,
+            run: match employee {
+                None => ProbeRun::NotRun(not_run()),
+                Some(e) => {
+                    ProbeRun::Ran(caller.call(&tables::request(table, Some(e)), tables::decode))
+                }
+            },
+        })
+        .collect();
+    let docs = needs.docs.then(|| match employee {
+        None => ProbeRun::NotRun(not_run()),
+        Some(e) => ProbeRun::Ran(caller.call(&docs::request(Some(e)), docs::decode)),
+    });
     if planned.contains(&TimeoffProbe::Balance) {
-        let counts = match &people.outcome {
-            CallOutcome::Answered(c) => Some(c),
-            _ => None,
-        };
-        let run = balance(&mut caller, rules, today, counts, &timeoff);
+        let run = balance(&mut caller, needs, today, counts, &timeoff);
         timeoff.push(TimeoffObservation {
             probe: TimeoffProbe::Balance,
             run,
@@ -109,6 +185,8 @@ pub fn run(
         metadata,
         people: Some(people),
         timeoff,
+        tables,
+        docs,
     }
 }
 
@@ -150,7 +228,7 @@ fn timeoff_probes(
 /// answer, else the rules, else the who's-out answer.
 fn balance(
     caller: &mut Caller,
-    rules: &Rules,
+    needs: &Needs,
     today: Date,
     people: Option<&PeopleCounts>,
     earlier: &[TimeoffObservation],
@@ -171,10 +249,7 @@ fn balance(
         Some(TimeoffAnswer::PolicyTypes(names)) => names.first().cloned(),
         _ => None,
     };
-    let from_rules = rules
-        .timeoff
-        .as_ref()
-        .and_then(|t| t.policy_types.first().cloned());
+    let from_rules = needs.policy_types.first().cloned();
     let from_whos_out = match answered(TimeoffProbe::WhosOut) {
         Some(TimeoffAnswer::Outs { policy_types, .. }) => policy_types.first().cloned(),
         _ => None,

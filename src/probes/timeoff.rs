@@ -7,19 +7,17 @@ use std::io::Read;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::DecodeError;
+use super::Needs;
 use crate::client::ApiRequest;
 use crate::client::url::encode_component;
 use crate::date::Date;
 use crate::observations::{TimeoffAnswer, TimeoffProbe};
-use crate::rules::{Rules, TimeoffCapability as Cap};
+use crate::rules::TimeoffCapability as Cap;
 
 /// Which probes the rules need, in the order they run. The balance probe comes last: it
 /// needs a policy type name, which the earlier answers may give.
-pub fn planned(rules: &Rules) -> Vec<TimeoffProbe> {
-    let Some(t) = &rules.timeoff else {
-        return Vec::new();
-    };
-    let wants = |c: Cap| t.requires(c);
+pub fn planned(needs: &Needs) -> Vec<TimeoffProbe> {
+    let wants = |c: Cap| needs.wants(c);
     let mut out = Vec::new();
     if wants(Cap::PolicyTypes) || wants(Cap::Balance) {
         out.push(TimeoffProbe::PolicyTypes);
@@ -143,17 +141,9 @@ pub const MAX_NAMES: usize = 1000;
 /// list is `Empty`, not an error: HiBob has been seen to answer so where a permission is missing.
 pub fn decode(probe: TimeoffProbe, body: &mut dyn Read) -> Result<TimeoffAnswer, DecodeError> {
     // An empty (or blank) body is an answer of its own.
-    let mut first = [0u8; 1];
-    loop {
-        match body.read(&mut first) {
-            Ok(0) => return Ok(TimeoffAnswer::Empty),
-            Ok(_) if first[0].is_ascii_whitespace() => continue,
-            Ok(_) => break,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return Err(DecodeError::broken()),
-        }
-    }
-    let mut reader = std::io::Read::chain(&first[..], body);
+    let Some(mut reader) = super::non_blank(body)? else {
+        return Ok(TimeoffAnswer::Empty);
+    };
     let mut de = serde_json::Deserializer::from_reader(&mut reader);
     let answer = Top(probe)
         .deserialize(&mut de)

@@ -79,7 +79,7 @@ impl<'a> Recorder<'a> {
                     .unwrap_or_else(|| p.request.path.clone());
                 Call {
                     method: p.request.method.as_str().to_string(),
-                    path: ids.path(&p.request.path, "employees"),
+                    path: ids.by_route(&p.request.path, p.request.route.as_deref()),
                     query: p.request.query.clone(),
                     request_body: p.request.body.clone(),
                     answer: match p.answer {

@@ -19,20 +19,24 @@ impl Pseudonyms {
             .clone()
     }
 
-    /// Replaces every known employee ID in a path segment.
-    pub fn path(&mut self, path: &str, employee_segment_after: &str) -> String {
-        let parts: Vec<&str> = path.split('/').collect();
-        let mut out = Vec::with_capacity(parts.len());
-        let mut next_is_id = false;
-        for part in parts {
-            if next_is_id && !part.is_empty() {
-                out.push(self.of(part));
-            } else {
-                out.push(part.to_string());
-            }
-            next_is_id = part == employee_segment_after;
-        }
-        out.join("/")
+    /// Replaces the employee ID where the route says `{id}` (`/people/{id}/work`); a path
+    /// without a route is kept.
+    pub fn by_route(&mut self, path: &str, route: Option<&str>) -> String {
+        let Some(route) = route.filter(|r| r.contains("{id}")) else {
+            return path.to_string();
+        };
+        let holes: Vec<bool> = route.split('/').map(|s| s == "{id}").collect();
+        path.split('/')
+            .enumerate()
+            .map(|(i, part)| {
+                if holes.get(i).copied().unwrap_or(false) && !part.is_empty() {
+                    self.of(part)
+                } else {
+                    part.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
     }
 }
 
@@ -166,8 +170,35 @@ pub fn answer(path: &str, value: &Value, ids: &mut Pseudonyms) -> Value {
         "/timeoff/requests/changes" => listed(value, "changes", ids, &|v, ids| {
             entry(v, &["changeType", "policyTypeDisplayName"], ids)
         }),
+        // Documents keep the folder they name (a company setting), never a name or link.
+        "/docs/people/{id}" => listed(value, "documents", ids, &|v, ids| {
+            entry(v, &["folder", "folderName", "folderId", "folderType"], ids)
+        }),
+        p if p.starts_with("/people/{id}/") => table(value, ids),
         _ => marker(value),
     }
+}
+
+/// An employee table: rows keep whether they are current; the withheld columns' names (field
+/// IDs) are kept; every value is marked.
+fn table(value: &Value, ids: &mut Pseudonyms) -> Value {
+    let Value::Object(map) = value else {
+        return marker(value);
+    };
+    Value::Object(
+        map.iter()
+            .map(|(k, v)| {
+                let redacted = match (k.as_str(), v) {
+                    ("values", Value::Array(rows)) => {
+                        Value::Array(rows.iter().map(|r| entry(r, &["isCurrent"], ids)).collect())
+                    }
+                    ("restricted_columns", Value::Object(_)) => v.clone(),
+                    _ => marker(v),
+                };
+                (k.clone(), redacted)
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -208,13 +239,49 @@ mod tests {
             json!({"outs": [{"employeeId": "employee-0001", "employeeDisplayName": "<text>", "policyTypeDisplayName": "Holiday", "startDate": "<text>"}]})
         );
         assert_eq!(
-            ids.path("/timeoff/employees/42/balance", "employees"),
+            ids.by_route(
+                "/timeoff/employees/42/balance",
+                Some("/timeoff/employees/{id}/balance")
+            ),
             "/timeoff/employees/employee-0001/balance"
         );
         assert_eq!(
-            ids.path("/timeoff/employees/7/balance", "employees"),
+            ids.by_route(
+                "/timeoff/employees/7/balance",
+                Some("/timeoff/employees/{id}/balance")
+            ),
             "/timeoff/employees/employee-0002/balance"
         );
+    }
+
+    #[test]
+    fn tables_keep_current_flags_and_docs_their_folders_only() {
+        let mut ids = Pseudonyms::default();
+        let t = answer(
+            "/people/{id}/work",
+            &json!({"values": [{"id": 1, "isCurrent": false, "title": "Engineer"}],
+                    "restricted_columns": {"no_view_history_permission": ["work.title"]}}),
+            &mut ids,
+        );
+        assert_eq!(
+            t,
+            json!({"values": [{"id": "<number>", "isCurrent": false, "title": "<text>"}],
+                   "restricted_columns": {"no_view_history_permission": ["work.title"]}})
+        );
+        let d = answer(
+            "/docs/people/{id}",
+            &json!({"documents": [{"documentName": "Jane.pdf", "downloadLink": "https://x", "folder": "Shared"}]}),
+            &mut ids,
+        );
+        assert_eq!(
+            d,
+            json!({"documents": [{"documentName": "<text>", "downloadLink": "<text>", "folder": "Shared"}]})
+        );
+        assert_eq!(
+            ids.by_route("/people/42/work", Some("/people/{id}/work")),
+            "/people/employee-0001/work"
+        );
+        assert_eq!(ids.by_route("/people/search", None), "/people/search");
     }
 
     #[test]

@@ -37,7 +37,7 @@ fn calls(plan: &[PlannedCall]) -> Vec<Call<'_>> {
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
             body: c.request.body.as_ref(),
-            purpose: c.purpose,
+            purpose: &c.purpose,
         })
         .collect()
 }

@@ -185,48 +185,7 @@ pub struct CategoryRule {
 }
 
 /// An employee table whose history HiBob serves read-only, and so can be probed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum HistoryTable {
-    Work,
-    Employment,
-    Lifecycle,
-    Payroll,
-}
-
-impl HistoryTable {
-    pub const ALL: [HistoryTable; 4] = [
-        HistoryTable::Work,
-        HistoryTable::Employment,
-        HistoryTable::Lifecycle,
-        HistoryTable::Payroll,
-    ];
-
-    /// The category's name in HiBob's UI.
-    pub fn category(self) -> &'static str {
-        match self {
-            HistoryTable::Work => "Work",
-            HistoryTable::Employment => "Employment",
-            HistoryTable::Lifecycle => "Lifecycle",
-            HistoryTable::Payroll => "Payroll",
-        }
-    }
-
-    /// The table's path segment: `GET /people/{id}/{segment}`.
-    pub fn segment(self) -> &'static str {
-        match self {
-            HistoryTable::Work => "work",
-            HistoryTable::Employment => "employment",
-            HistoryTable::Lifecycle => "lifecycle",
-            HistoryTable::Payroll => "salaries",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.category().eq_ignore_ascii_case(text.trim()))
-    }
-}
+pub use crate::observations::EmployeeTable as HistoryTable;
 
 /// "View selected employees' X section histories" for one table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

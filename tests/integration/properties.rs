@@ -238,7 +238,7 @@ proptest! {
                     ..hibob_audit::probes::Limits::default()
                 };
                 let today = hibob_audit::date::Date::from_ymd(2026, 11, 28);
-                let _ = hibob_audit::probes::run(&replay, &rules, today, limits, &|_| {});
+                let _ = hibob_audit::probes::run(&replay, &hibob_audit::probes::Needs::of(&rules), today, limits, &|_| {});
             }
         }
     }

@@ -2,7 +2,9 @@
 //! run (issue 6).
 
 use crate::support::fake_hibob::{Audience, Fault, ID_PREFIX, TimeoffPerm, granted};
-use crate::support::{Config, FakeHiBob, SENTINEL, TOKEN, check, run, snapshot_settings, stable};
+use crate::support::{
+    Config, FakeHiBob, SENTINEL, TOKEN, check, run, snapshot_settings, stable, with_code,
+};
 
 fn misconfigured() -> Config {
     granted(10)
@@ -139,11 +141,18 @@ fn replaying_with_rules_the_recording_lacks_asks_to_record_again() {
     let file = dir.path().join("r.json");
     let file = file.to_str().expect("path");
     check(&fake, &["--profile", "activtrak", "--record", file]);
+    // A field no shipped profile needs, so no recording asks for it.
+    let rules = dir.path().join("more.toml");
+    std::fs::write(
+        &rules,
+        "[integration]\nname = \"more\"\n[[fields]]\nid = \"about.hobbies\"\npurpose = \"Hobbies\"\n",
+    )
+    .expect("write rules");
     let out = run(
         &[
             "check",
-            "--profile",
-            "truto",
+            "--rules",
+            rules.to_str().expect("utf-8"),
             "--format",
             "json",
             "--replay",
@@ -152,23 +161,70 @@ fn replaying_with_rules_the_recording_lacks_asks_to_record_again() {
         &[],
         "",
     );
-    assert_eq!(out.code, 3);
+    assert_eq!(out.code, 3, "{}", out.stdout);
     let doc = out.json();
     assert_eq!(doc["outcome"], "incomplete");
-    let missing = doc["findings"]
+    let missing: Vec<&serde_json::Value> = doc["findings"]
         .as_array()
         .expect("findings")
         .iter()
-        .find(|f| f["code"] == "call-not-recorded")
-        .expect("call-not-recorded");
-    assert!(missing["fix"].as_str().expect("fix").contains("--record"));
+        .filter(|f| f["code"] == "call-not-recorded")
+        .collect();
+    assert_eq!(missing.len(), 1, "{doc:#}");
+    let fix = missing[0]["fix"].as_str().expect("fix");
+    assert!(fix.contains("--rules") && fix.contains("--record"), "{fix}");
     let field = doc["checks"]
         .as_array()
         .expect("checks")
         .iter()
-        .find(|c| c["id"] == "field:work.title")
+        .find(|c| c["id"] == "field:about.hobbies")
         .expect("check");
     assert_eq!(field["status"], "unknown");
+}
+
+/// Record once, replay any profile (issue 12): a recording made with one shipped profile
+/// answers every call of every other one.
+#[test]
+fn a_recording_replays_under_every_shipped_profile() {
+    let fake = FakeHiBob::start(granted(8));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("r.json");
+    let file = file.to_str().expect("path");
+    let recorded = check(&fake, &["--profile", "activtrak", "--record", file]);
+    assert!(
+        recorded.code == 0 || recorded.code == 1,
+        "{}",
+        recorded.stderr
+    );
+    for p in hibob_audit::rules::profiles::PROFILES {
+        let out = run(
+            &[
+                "check",
+                "--profile",
+                p.name,
+                "--format",
+                "json",
+                "--replay",
+                file,
+            ],
+            &[],
+            "",
+        );
+        assert!(
+            out.code == 0 || out.code == 1,
+            "{}: exit {}\n{}\n{}",
+            p.name,
+            out.code,
+            out.stdout,
+            out.stderr
+        );
+        let doc = out.json();
+        assert!(
+            with_code(&doc, "call-not-recorded").is_empty(),
+            "{}: {doc:#}",
+            p.name
+        );
+    }
 }
 
 #[test]

@@ -12,37 +12,51 @@ pub use decode::decode;
 
 use serde_json::json;
 
+use super::Needs;
 use crate::client::ApiRequest;
 use crate::observations::FieldCatalog;
-use crate::rules::Rules;
+pub use crate::observations::field_ids::{ID, LIFECYCLE, STATUS};
 
 pub const PATH: &str = "/people/search";
-pub const ID: &str = "root.id";
-pub const LIFECYCLE: &str = "internal.lifecycleStatus";
-pub const STATUS: &str = "internal.status";
 
-/// The field IDs the search asks for: `root.id`, the lifecycle fields when the rules check
-/// lifecycle coverage, and every field the rules need, once each.
-pub fn requested_fields(rules: &Rules) -> Vec<String> {
+/// At most this many field IDs in the one search (HiBob takes 400).
+pub const MAX_REQUESTED: usize = 400;
+
+/// The field IDs the search asks for: `root.id`, the lifecycle fields when lifecycle coverage
+/// is checked, every field needed, once each, and, once the metadata is known, the first few
+/// fields of every category needed as a whole. At most [`MAX_REQUESTED`].
+pub fn requested_fields(needs: &Needs, catalog: Option<&FieldCatalog>) -> Vec<String> {
     let mut fields = vec![ID.to_string()];
-    if rules.lifecycle.is_some() {
+    if needs.lifecycle {
         fields.push(LIFECYCLE.to_string());
         fields.push(STATUS.to_string());
     }
-    for f in &rules.fields {
-        if !fields.contains(&f.id) {
-            fields.push(f.id.clone());
+    let mut add = |id: &str| {
+        if fields.len() < MAX_REQUESTED && !fields.iter().any(|f| f == id) {
+            fields.push(id.to_string());
+        }
+    };
+    for f in &needs.fields {
+        add(f);
+    }
+    if let Some(catalog) = catalog {
+        for name in &needs.categories {
+            for c in catalog.categories_named(name) {
+                for s in &c.samples {
+                    add(&s.id);
+                }
+            }
         }
     }
     fields
 }
 
 /// The one people search. No `filters` key: HiBob may answer 400 to an empty one.
-pub fn request(rules: &Rules) -> ApiRequest {
+pub fn request(fields: &[String]) -> ApiRequest {
     ApiRequest::post(
         PATH,
         json!({
-            "fields": requested_fields(rules),
+            "fields": fields,
             "showInactive": true,
             "humanReadable": "APPEND",
         }),
@@ -58,11 +72,12 @@ pub struct Tracked {
 
 /// The requested fields with their JSON paths. Fields the metadata does not know are left
 /// out, except the three the audit itself needs, which fall back to HiBob's usual paths.
-pub fn tracked_fields(rules: &Rules, catalog: &FieldCatalog) -> Vec<Tracked> {
-    requested_fields(rules)
-        .into_iter()
+pub fn tracked_fields(requested: &[String], catalog: &FieldCatalog) -> Vec<Tracked> {
+    requested
+        .iter()
+        .cloned()
         .filter_map(|id| {
-            let path = match catalog.get(&id) {
+            let path = match catalog.meta(&id) {
                 Some(meta) => meta.json_path.clone(),
                 None if [ID, LIFECYCLE, STATUS].contains(&id.as_str()) => {
                     super::metadata::default_json_path(&id)

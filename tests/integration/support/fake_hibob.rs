@@ -224,6 +224,21 @@ pub struct Config {
     pub policy_types: Vec<String>,
     /// Answer 200 with an empty body instead of refusing (a [guess] in hibob-api.md).
     pub empty_200_for_refusals: bool,
+    /// Category IDs whose "section histories" the group may view: their employee tables
+    /// (`/people/{id}/work`, ...) answer every row; with only "sections" (the category in
+    /// `readable`), the current row; with neither, 403.
+    pub history: BTreeSet<String>,
+    /// Field-level permissions withhold the history of these table columns
+    /// (`restricted_columns.no_view_history_permission`, `X-Has-Restricted-Columns: true`).
+    pub history_restricted: Vec<String>,
+    /// Rows per employee table: one current, the rest past.
+    pub table_rows: usize,
+    /// Docs folders whose documents the group may view; none: the docs list answers 403.
+    pub docs_viewable: BTreeSet<String>,
+    /// Every employee's documents, by folder.
+    pub docs: Vec<(String, usize)>,
+    /// Each listed document names its folder (the stored reference shows no such key).
+    pub docs_name_folder: bool,
 }
 
 fn capitalize(s: &str) -> String {
@@ -320,6 +335,18 @@ pub fn granted(n: usize) -> Config {
         ],
         policy_types: vec!["Holiday".into(), "Sick".into(), "Medical".into()],
         empty_200_for_refusals: false,
+        history: ["work", "employment", "lifecycle", "payroll"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        history_restricted: Vec::new(),
+        table_rows: 3,
+        docs_viewable: ["Shared", "Confidential"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        docs: vec![("Shared".into(), 2), ("Confidential".into(), 1)],
+        docs_name_folder: true,
     }
 }
 
@@ -549,6 +576,10 @@ fn answer(config: &Config, req: &Request) -> Reply {
         ("GET", p) if p.starts_with("/timeoff/employees/") && p.ends_with("/balance") => {
             guarded(config, TimeoffPerm::Balance, || balance(config, req, p))
         }
+        ("GET", p) if p.starts_with("/docs/people/") => docs(config, p),
+        ("GET", p) if p.starts_with("/people/") && p.matches('/').count() == 3 => {
+            table(config, req, p)
+        }
         _ => fault_reply(&Fault::Html, || Reply::empty(200)),
     }
 }
@@ -653,6 +684,90 @@ fn balance(config: &Config, req: &Request, path: &str) -> Reply {
                 "annualAllowance": 25, "totalTaken": 12.5 })
         .to_string(),
     )
+}
+
+/// An employee table: `GET /people/{id}/{table}` (work, employment, lifecycle, salaries). A GET
+/// sent with a JSON content type gets HiBob's 400 HTML, as captures show.
+fn table(config: &Config, req: &Request, path: &str) -> Reply {
+    let mut parts = path.trim_start_matches("/people/").split('/');
+    let (Some(id), Some(segment)) = (parts.next(), parts.next()) else {
+        return fault_reply(&Fault::Html, || Reply::empty(200));
+    };
+    let category = match segment {
+        "work" => "work",
+        "employment" => "employment",
+        "lifecycle" => "lifecycle",
+        "salaries" => "payroll",
+        _ => return fault_reply(&Fault::Html, || Reply::empty(200)),
+    };
+    if req.header("content-type").is_some() {
+        return Reply::Full {
+            status: 400,
+            content_type: Some("text/html"),
+            headers: Vec::new(),
+            body: b"<html>Bad Request</html>".to_vec(),
+        };
+    }
+    let Some(e) = config.employees.iter().find(|e| e.id == id) else {
+        return Reply::json(404, r#"{"error":"employee not found"}"#);
+    };
+    if !visible(config, e, true) {
+        return refuse(config);
+    }
+    let history = config.history.contains(category);
+    if !history && !config.readable.contains(category) {
+        return refuse(config);
+    }
+    let rows: Vec<Value> = (0..config.table_rows.max(1))
+        .filter(|i| history || *i + 1 == config.table_rows.max(1))
+        .map(|i| {
+            json!({ "id": i, "isCurrent": i + 1 == config.table_rows.max(1),
+                    "effectiveDate": "2024-01-01", "title": format!("{SENTINEL}-row-{i}") })
+        })
+        .collect();
+    let mut body = json!({ "values": rows });
+    let mut headers = Vec::new();
+    if !config.history_restricted.is_empty() {
+        body["restricted_columns"] = json!({
+            "no_view_permission": [],
+            "no_view_history_permission": config.history_restricted,
+        });
+        headers.push(("X-Has-Restricted-Columns".to_string(), "true".to_string()));
+    }
+    Reply::Full {
+        status: 200,
+        content_type: Some("application/json; charset=utf-8"),
+        headers,
+        body: body.to_string().into_bytes(),
+    }
+}
+
+/// `GET /docs/people/{id}`: the documents of the folders the group may view; 403 when it may
+/// view none.
+fn docs(config: &Config, path: &str) -> Reply {
+    let id = path.trim_start_matches("/docs/people/");
+    let Some(e) = config.employees.iter().find(|e| e.id == id) else {
+        return Reply::json(404, r#"{"error":"employee not found"}"#);
+    };
+    if config.docs_viewable.is_empty() || !visible(config, e, true) {
+        return refuse(config);
+    }
+    let mut documents = Vec::new();
+    for (folder, n) in config
+        .docs
+        .iter()
+        .filter(|(f, _)| config.docs_viewable.contains(f))
+    {
+        for i in 0..*n {
+            let mut d = json!({ "documentName": format!("{SENTINEL}-doc-{i}.pdf"),
+                                "downloadLink": format!("https://files.example/{SENTINEL}/{i}") });
+            if config.docs_name_folder {
+                d["folder"] = json!(folder);
+            }
+            documents.push(d);
+        }
+    }
+    Reply::json(200, json!({ "documents": documents }).to_string())
 }
 
 fn metadata(config: &Config) -> Reply {

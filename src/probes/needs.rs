@@ -1,0 +1,111 @@
+//! What the probes must find out, whatever the rules call it: field IDs, whole categories,
+//! lifecycle statuses, time-off capabilities, employee tables and docs. The rules of one
+//! audit give one set; a recording asks for every shipped profile's at once, so that it can
+//! be replayed under any of them.
+
+use std::collections::BTreeSet;
+
+use crate::observations::EmployeeTable;
+use crate::rules::{Rules, TimeoffCapability, profiles};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// Field IDs, in the rules' order, each once.
+    pub fields: Vec<String>,
+    /// Whole categories, by the rules' names.
+    pub categories: Vec<String>,
+    /// Lifecycle statuses are checked: the search asks for the lifecycle fields.
+    pub lifecycle: bool,
+    pub timeoff: BTreeSet<TimeoffCapability>,
+    /// Policy type names for the balance probe, when the policy types cannot be read.
+    pub policy_types: Vec<String>,
+    pub tables: BTreeSet<EmployeeTable>,
+    pub docs: bool,
+}
+
+fn push_new(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x.eq_ignore_ascii_case(item)) {
+        list.push(item.to_string());
+    }
+}
+
+impl Needs {
+    pub fn of(rules: &Rules) -> Self {
+        let mut n = Needs::default();
+        for f in &rules.fields {
+            if !n.fields.contains(&f.id) {
+                n.fields.push(f.id.clone());
+            }
+        }
+        for c in &rules.categories {
+            push_new(&mut n.categories, &c.name);
+        }
+        n.lifecycle = rules.lifecycle.is_some();
+        if let Some(t) = &rules.timeoff {
+            n.timeoff = t.capabilities().collect();
+            n.policy_types = t.policy_types.clone();
+        }
+        n.tables = rules.histories.iter().map(|h| h.table).collect();
+        n.docs = rules.docs.is_some();
+        n
+    }
+
+    /// Adds what `other` needs.
+    pub fn add(&mut self, other: &Needs) {
+        for f in &other.fields {
+            if !self.fields.contains(f) {
+                self.fields.push(f.clone());
+            }
+        }
+        for c in &other.categories {
+            push_new(&mut self.categories, c);
+        }
+        self.lifecycle |= other.lifecycle;
+        self.timeoff.extend(other.timeoff.iter().copied());
+        for p in &other.policy_types {
+            push_new(&mut self.policy_types, p);
+        }
+        self.tables.extend(other.tables.iter().copied());
+        self.docs |= other.docs;
+    }
+
+    /// What a recording asks for: these rules' needs and every shipped profile's, so that the
+    /// recording replays under any of them.
+    pub fn for_recording(rules: &Rules) -> Self {
+        let mut n = Needs::of(rules);
+        for p in profiles::PROFILES {
+            if let Ok(r) = profiles::load(p) {
+                n.add(&Needs::of(&r));
+            }
+        }
+        n
+    }
+
+    pub fn wants(&self, cap: TimeoffCapability) -> bool {
+        self.timeoff.contains(&cap)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recording_needs_every_shipped_profile() {
+        let rules = profiles::load(&profiles::PROFILES[0]).unwrap_or_else(|e| panic!("{e}"));
+        let one = Needs::of(&rules);
+        let all = Needs::for_recording(&rules);
+        for p in profiles::PROFILES {
+            let r = profiles::load(p).unwrap_or_else(|e| panic!("{e}"));
+            let n = Needs::of(&r);
+            assert!(
+                n.fields.iter().all(|f| all.fields.contains(f)),
+                "{}",
+                p.name
+            );
+            assert!(n.timeoff.is_subset(&all.timeoff), "{}", p.name);
+            assert!(n.tables.is_subset(&all.tables), "{}", p.name);
+        }
+        assert!(one.fields.len() <= all.fields.len());
+    }
+}
