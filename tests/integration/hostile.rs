@@ -364,3 +364,185 @@ fn a_recording_that_is_garbage_or_a_directory_is_a_usage_error_said_once() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(out.stderr.matches("directory").count(), 1, "{}", out.stderr);
 }
+
+#[test]
+fn the_same_path_twice_is_a_usage_error_before_any_traffic() {
+    let fake = FakeHiBob::start(granted(3));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = dir.path().join("r");
+    let r = r.to_str().expect("p");
+    let same_dir = format!("{}/./r", dir.path().display());
+    for args in [
+        vec![
+            "--output".to_string(),
+            format!("json={r}"),
+            "--output".into(),
+            format!("junit={r}"),
+        ],
+        vec![
+            "--output".into(),
+            format!("json={r}"),
+            "--record".into(),
+            r.into(),
+        ],
+        vec![
+            "--output".into(),
+            format!("markdown={r}"),
+            "--record".into(),
+            same_dir.clone(),
+        ],
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut all = vec!["--profile", "activtrak"];
+        all.extend_from_slice(&args);
+        let out = crate::support::check(&fake, &all);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("name the same file"), "{}", out.stderr);
+    }
+    assert!(fake.requests().is_empty(), "nothing was sent");
+    assert!(!std::path::Path::new(r).exists(), "nothing was written");
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_and_recordings_are_private_and_replace_links_instead_of_following_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = FakeHiBob::start(granted(3));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("report.json");
+    let recording = dir.path().join("audit.recording.json");
+    for p in [&report, &recording] {
+        std::fs::write(p, "earlier").expect("write");
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    // A link at the target: the rename replaces the link, the file it points to stays.
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "not yours").expect("write");
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&victim, &link).expect("symlink");
+    let out = crate::support::check(
+        &fake,
+        &[
+            "--profile",
+            "activtrak",
+            "--output",
+            &format!("json={}", report.display()),
+            "--output",
+            &format!("markdown={}", link.display()),
+            "--record",
+            recording.to_str().expect("p"),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for p in [&report, &recording, &link] {
+        assert_eq!(mode(p), 0o600, "{}", p.display());
+        assert_ne!(std::fs::read_to_string(p).expect("read"), "earlier");
+    }
+    assert!(
+        !std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&victim).expect("read"), "not yours");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+}
+
+/// Stops a run mid-audit with `signal` (SIGINT as Ctrl-C sends it, SIGTERM, or SIGKILL, which
+/// no program can catch): the files of an earlier run are as they were, and no temporary file
+/// is left (they exist only while the run ends).
+fn interrupt_mid_audit(signal: &str) {
+    use std::time::{Duration, Instant};
+    let fake = FakeHiBob::start(granted(3).fault(
+        "/people/search",
+        Fault::Slow(Duration::from_secs(30)),
+        None,
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("report.xml");
+    let recording = dir.path().join("audit.recording.json");
+    std::fs::write(&report, "<earlier/>").expect("write");
+    std::fs::write(&recording, "{\"earlier\": true}").expect("write");
+    let base = fake.base_url();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hibob-audit"))
+        .args([
+            "check",
+            "--base-url",
+            &base,
+            "--profile",
+            "activtrak",
+            "--output",
+            &format!("junit={}", report.display()),
+            "--record",
+            recording.to_str().expect("p"),
+        ])
+        .env_clear()
+        .envs(credentials())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Wait until the run is inside the audit: the people search has been asked for.
+    let started = Instant::now();
+    while calls_to(&fake, "/people/search") == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the search never came"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if signal == "KILL" {
+        child.kill().expect("kill");
+    } else {
+        let sent = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status();
+        if !sent.is_ok_and(|s| s.success()) {
+            let _ = child.kill();
+            let _ = child.wait();
+            eprintln!("SIG{signal} not tested: no `kill` command to send it");
+            return;
+        }
+    }
+    let status = child.wait().expect("wait");
+    assert!(!status.success(), "SIG{signal} stopped the run");
+    assert_eq!(
+        std::fs::read_to_string(&report).expect("read"),
+        "<earlier/>"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&recording).expect("read"),
+        "{\"earlier\": true}"
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "SIG{signal}: {names:?}");
+}
+
+#[test]
+fn ctrl_c_leaves_earlier_outputs_untouched() {
+    interrupt_mid_audit("INT");
+}
+
+#[test]
+fn sigterm_and_sigkill_leave_earlier_outputs_untouched() {
+    interrupt_mid_audit("TERM");
+    interrupt_mid_audit("KILL");
+}
