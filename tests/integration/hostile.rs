@@ -546,3 +546,326 @@ fn sigterm_and_sigkill_leave_earlier_outputs_untouched() {
     interrupt_mid_audit("TERM");
     interrupt_mid_audit("KILL");
 }
+
+#[test]
+fn a_self_signed_certificate_is_named_and_never_retried() {
+    let server = crate::support::tls::SelfSigned::start();
+    let base = server.base_url();
+    let out = crate::support::run(
+        &[
+            "check",
+            "--base-url",
+            &base,
+            "--profile",
+            "activtrak",
+            "--format",
+            "json",
+        ],
+        &credentials(),
+        "",
+    );
+    out.assert_no_leak();
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let doc = out.json();
+    let f = &doc["findings"][0];
+    assert_eq!(f["code"], "request-failed");
+    let message = f["message"].as_str().expect("message");
+    assert!(message.contains("TLS certificate"), "{message}");
+    assert!(!out.stderr.contains("waiting"), "no retry: {}", out.stderr);
+    assert_eq!(server.handshakes(), 1, "one handshake, never retried");
+}
+
+#[test]
+fn a_name_that_cannot_be_resolved_is_said_so_and_never_retried() {
+    // A label longer than DNS allows (64 characters): the resolver refuses it on this machine,
+    // so no query leaves it, and the failure is the same as for any unknown host.
+    let host = format!("{}.invalid", "a".repeat(64));
+    let base = format!("https://{host}/v1");
+    let out = crate::support::run(
+        &[
+            "check",
+            "--base-url",
+            &base,
+            "--profile",
+            "activtrak",
+            "--format",
+            "json",
+        ],
+        &credentials(),
+        "",
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let message = out.json()["findings"][0]["message"]
+        .as_str()
+        .expect("message")
+        .to_string();
+    assert!(
+        message.contains(&format!("the host `{host}` could not be resolved")),
+        "{message}"
+    );
+    assert!(!out.stderr.contains("waiting"), "no retry: {}", out.stderr);
+}
+
+#[test]
+fn a_body_timeout_names_the_limit_that_ran_out_and_how_to_raise_it() {
+    use std::time::Duration;
+    // --timeout: the stalled body is retried, and stderr says which limit.
+    let fake = FakeHiBob::start(granted(50).fault(
+        "/people/search",
+        Fault::StallBody(Duration::from_secs(3)),
+        Some(1),
+    ));
+    let out = crate::support::check(&fake, &["--profile", "activtrak", "--timeout", "1"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the answer did not finish within the --timeout of 1 s (raise it with --timeout SECONDS)"),
+        "{}",
+        out.stderr
+    );
+    // --deadline: no retry, and the message names the deadline.
+    let fake = FakeHiBob::start(granted(50).fault(
+        "/people/search",
+        Fault::StallBody(Duration::from_secs(6)),
+        None,
+    ));
+    let out = crate::support::check(
+        &fake,
+        &[
+            "--profile",
+            "activtrak",
+            "--timeout",
+            "30",
+            "--deadline",
+            "2",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let doc = out.json();
+    let f = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["endpoint"] == "POST /people/search")
+        .expect("finding");
+    let message = f["message"].as_str().expect("message");
+    assert!(
+        message.contains("before the --deadline of 2 s ran out (raise it with --deadline SECONDS)")
+            && !message.contains("connection broke"),
+        "{message}"
+    );
+}
+
+/// `check` with these credentials and nothing else; the fake must hear nothing.
+fn refused_before_any_call(
+    env: &[(&str, &str)],
+    extra: &[&str],
+    stdin: &str,
+) -> crate::support::Run {
+    let fake = FakeHiBob::start(granted(3));
+    let base = fake.base_url();
+    let mut args = vec![
+        "check",
+        "--base-url",
+        base.as_str(),
+        "--profile",
+        "activtrak",
+    ];
+    args.extend_from_slice(extra);
+    let out = crate::support::run(&args, env, stdin);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(fake.requests().is_empty(), "nothing was sent");
+    out
+}
+
+#[test]
+fn tokens_that_cannot_be_right_are_refused_before_any_call() {
+    // A 1 MB token, from a file and from stdin; 100 KB from the environment (its limit).
+    let huge = "x".repeat(1 << 20);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = crate::support::token_file(&dir, &huge, 0o600);
+    let id = [("HIBOB_SERVICE_USER_ID", "SERVICE-1")];
+    for (extra, stdin) in [
+        (vec!["--token-file", file.to_str().expect("p")], ""),
+        (vec!["--token-stdin"], huge.as_str()),
+    ] {
+        let out = refused_before_any_call(&id, &extra, stdin);
+        assert!(
+            out.stderr.contains("longer than 4096 bytes"),
+            "{}",
+            out.stderr
+        );
+    }
+    let out = refused_before_any_call(
+        &[
+            ("HIBOB_SERVICE_USER_ID", "SERVICE-1"),
+            ("HIBOB_SERVICE_USER_TOKEN", &huge[..100_000]),
+        ],
+        &[],
+        "",
+    );
+    assert!(
+        out.stderr.contains("longer than 4096 bytes"),
+        "{}",
+        out.stderr
+    );
+    let out = refused_before_any_call(
+        &[
+            ("HIBOB_SERVICE_USER_ID", "SERVICE-1"),
+            ("HIBOB_SERVICE_USER_TOKEN", "SECRET PART"),
+        ],
+        &[],
+        "",
+    );
+    assert!(
+        out.stderr.contains("holds a space or line break") && !out.stderr.contains("SECRET"),
+        "{}",
+        out.stderr
+    );
+    let out = refused_before_any_call(
+        &[("HIBOB_SERVICE_USER_ID", "SERVICE-1")],
+        &["--token-file", dir.path().to_str().expect("p")],
+        "",
+    );
+    assert_eq!(
+        out.stderr.matches("directory").count(),
+        1,
+        "said once: {}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn service_user_ids_with_a_colon_or_control_characters_are_usage_errors() {
+    for id in ["SERVICE:1", "SERVICE\u{1}1", "SERVICE\u{1b}[2J"] {
+        let out = refused_before_any_call(
+            &[
+                ("HIBOB_SERVICE_USER_ID", id),
+                ("HIBOB_SERVICE_USER_TOKEN", "tok"),
+            ],
+            &[],
+            "",
+        );
+        assert!(
+            out.stderr.contains("service-user ID holds"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+    }
+    let out = refused_before_any_call(
+        &[("HIBOB_SERVICE_USER_TOKEN", "tok")],
+        &["--service-user-id", "a:b"],
+        "",
+    );
+    assert!(out.stderr.contains("`:`"), "{}", out.stderr);
+}
+
+#[test]
+fn token_stdin_gives_up_at_the_deadline_on_a_silent_open_pipe() {
+    use std::time::{Duration, Instant};
+    let fake = FakeHiBob::start(granted(3));
+    let base = fake.base_url();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hibob-audit"))
+        .args([
+            "check",
+            "--base-url",
+            &base,
+            "--profile",
+            "activtrak",
+            "--token-stdin",
+            "--deadline",
+            "2",
+        ])
+        .env_clear()
+        .env("HIBOB_SERVICE_USER_ID", "SERVICE-1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Keep the pipe open and silent for longer than the deadline.
+    let stdin = child.stdin.take();
+    let started = Instant::now();
+    let out = child.wait_with_output().expect("wait");
+    drop(stdin);
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "it stopped waiting"
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no token arrived on standard input within the --deadline of 2 s"),
+        "{stderr}"
+    );
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn token_stdin_refuses_a_terminal() {
+    // `script` gives the command a terminal as standard input (util-linux, on every Debian).
+    let Ok(probe) = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+    else {
+        eprintln!("not tested: no `script` command to give hibob-audit a terminal");
+        return;
+    };
+    if !probe.status.success() {
+        eprintln!("not tested: `script` does not run here");
+        return;
+    }
+    let command = format!(
+        "{} check --profile activtrak --base-url http://127.0.0.1:9/v1 --token-stdin",
+        env!("CARGO_BIN_EXE_hibob-audit")
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("HIBOB_SERVICE_USER_ID", "SERVICE-1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("will not read from a terminal"), "{text}");
+    assert_eq!(out.status.code(), Some(2), "{text}");
+}
+
+#[test]
+fn base_urls_that_cannot_be_requested_are_usage_errors() {
+    for url in [
+        "http://127.0.0.1:99999/v1",
+        "https://api.hibob.com/v 1",
+        "https://api hibob.com/v1",
+    ] {
+        let out = crate::support::run(
+            &["check", "--profile", "activtrak", "--base-url", url],
+            &credentials(),
+            "",
+        );
+        assert_eq!(out.code, 2, "{url}: {}", out.stderr);
+        assert!(out.stderr.contains("cannot be requested"), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn rules_validate_escapes_a_hostile_profile_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("evil.toml");
+    std::fs::write(
+        &file,
+        "[integration]\nname = \"evil\\u001b]0;owned\\u0007\\u202e\"\n[[fields]]\nid = \"root.email\"\npurpose = \"Email\"\n",
+    )
+    .expect("write");
+    let out = crate::support::run(&["rules", "validate", file.to_str().expect("p")], &[], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("evil\\u{1b}]0;owned\\u{7}\\u{202e}"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{202e}'));
+}

@@ -3,6 +3,7 @@
 
 pub mod fake_hibob;
 pub mod http;
+pub mod tls;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
