@@ -4,7 +4,7 @@
 //! on the child's peak resident memory, measured by the kernel.
 
 use crate::support::fake_hibob::{Fault, granted};
-use crate::support::{FakeHiBob, assert_peak_below, credentials, run_measured};
+use crate::support::{FakeHiBob, assert_peak_below, calls_to, credentials, run_measured};
 
 const MIB: u64 = 1 << 20;
 
@@ -40,99 +40,99 @@ fn too_large_message(run: &crate::support::Run, endpoint: &str) -> String {
     f["message"].as_str().expect("message").to_string()
 }
 
-fn calls_to(fake: &FakeHiBob, path: &str) -> usize {
-    fake.requests()
-        .iter()
-        .filter(|r| r.path == format!("/v1{path}"))
-        .count()
+/// Runs an audit whose answer on `path` is `fault`, with `extra` flags; it must end at the
+/// answer limit of `limit_mib` MiB on `endpoint`, exit 3, never retried, within `bound_mib` MiB of
+/// peak memory. Returns the finding's message.
+fn stops_at_the_limit(
+    path: &str,
+    fault: Fault,
+    extra: &[&str],
+    endpoint: &str,
+    limit_mib: u64,
+    bound_mib: u64,
+) -> String {
+    let fake = FakeHiBob::start(granted(5).fault(path, fault, None));
+    let mut args = vec!["--profile", "activtrak"];
+    args.extend_from_slice(extra);
+    let m = measured_check(&fake, &args);
+    let message = too_large_message(&m.run, endpoint);
+    assert!(
+        message.contains(&format!("larger than the limit of {limit_mib} MiB")),
+        "{message}"
+    );
+    assert_eq!(calls_to(&fake, path), 1, "never retried");
+    assert_peak_below(&m, bound_mib * MIB, &format!("{endpoint}: {message}"));
+    message
 }
 
 #[test]
 fn a_4_mb_gzip_bomb_on_the_people_search_stops_at_the_limit() {
     // 4,096 MiB of blanks inflate from about 4 MB of gzip.
-    let fake = FakeHiBob::start(granted(5).fault(
+    let bomb = Fault::GzipBomb(r#"{"employees":["#, 4096);
+    let extra = ["--max-answer-size", "people=64MiB"];
+    let message = stops_at_the_limit(
         "/people/search",
-        Fault::GzipBomb(r#"{"employees":["#, 4096),
-        None,
-    ));
-    let m = measured_check(
-        &fake,
-        &[
-            "--profile",
-            "activtrak",
-            "--max-answer-size",
-            "people=64MiB",
-        ],
+        bomb,
+        &extra,
+        "POST /people/search",
+        64,
+        128,
     );
-    let message = too_large_message(&m.run, "POST /people/search");
     assert!(
-        message.contains("larger than the limit of 64 MiB")
-            && message.contains(&format!("stopped after reading {} bytes", 64 * MIB + 1))
+        message.contains(&format!("stopped after reading {} bytes", 64 * MIB + 1))
             && message.contains("--max-answer-size people=SIZE"),
         "{message}"
     );
-    assert_eq!(calls_to(&fake, "/people/search"), 1, "never retried");
-    assert_peak_below(&m, 2 * 64 * MIB, "gzip bomb on the people search");
 }
 
 #[test]
 fn a_gzip_bomb_on_the_metadata_stops_at_its_default_limit() {
-    let fake = FakeHiBob::start(granted(5).fault(
+    let bomb = Fault::GzipBomb("[", 4096);
+    let message = stops_at_the_limit(
         "/company/people/fields",
-        Fault::GzipBomb("[", 4096),
-        None,
-    ));
-    let m = measured_check(&fake, &["--profile", "activtrak"]);
-    let message = too_large_message(&m.run, "GET /company/people/fields");
+        bomb,
+        &[],
+        "GET /company/people/fields",
+        32,
+        64,
+    );
     assert!(
-        message.contains("larger than the limit of 32 MiB")
-            && message.contains("--max-answer-size metadata=SIZE"),
+        message.contains("--max-answer-size metadata=SIZE"),
         "{message}"
     );
-    assert_eq!(fake.requests().len(), 1, "probing stopped");
-    assert_peak_below(&m, 2 * 32 * MIB, "gzip bomb on the metadata");
 }
 
 #[test]
 fn an_endless_chunked_body_stops_at_the_limit_and_says_what_was_read() {
     // 2 GB on offer; the client must hang up at 64 MiB.
-    let fake = FakeHiBob::start(granted(5).fault(
+    let endless = Fault::Endless(r#"{"employees":["#, 2_000_000_000);
+    let extra = ["--max-answer-size", "64MiB"];
+    let message = stops_at_the_limit(
         "/people/search",
-        Fault::Endless(r#"{"employees":["#, 2_000_000_000),
-        None,
-    ));
-    let m = measured_check(
-        &fake,
-        &["--profile", "activtrak", "--max-answer-size", "64MiB"],
+        endless,
+        &extra,
+        "POST /people/search",
+        64,
+        128,
     );
-    let message = too_large_message(&m.run, "POST /people/search");
     assert!(
-        message.contains("larger than the limit of 64 MiB")
-            && message.contains(&format!("stopped after reading {} bytes", 64 * MIB + 1)),
+        message.contains(&format!("stopped after reading {} bytes", 64 * MIB + 1)),
         "{message}"
     );
-    assert_peak_below(&m, 2 * 64 * MIB, "endless body on the people search");
 }
 
 #[test]
 fn an_endless_metadata_body_stops_at_its_limit() {
-    let fake = FakeHiBob::start(granted(5).fault(
+    let endless = Fault::Endless("[", 2_000_000_000);
+    let extra = ["--max-answer-size", "metadata=8MiB"];
+    stops_at_the_limit(
         "/company/people/fields",
-        Fault::Endless("[", 2_000_000_000),
-        None,
-    ));
-    let m = measured_check(
-        &fake,
-        &[
-            "--profile",
-            "activtrak",
-            "--max-answer-size",
-            "metadata=8MiB",
-        ],
+        endless,
+        &extra,
+        "GET /company/people/fields",
+        8,
+        16,
     );
-    let message = too_large_message(&m.run, "GET /company/people/fields");
-    assert!(message.contains("limit of 8 MiB"), "{message}");
-    assert_peak_below(&m, 2 * 32 * MIB, "endless body on the metadata");
 }
 
 #[test]
@@ -337,30 +337,10 @@ fn a_recording_that_is_garbage_or_a_directory_is_a_usage_error_said_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("garbage.json");
     std::fs::write(&file, "{\"format\": [[[[[[[[[[[[[[[[[[[[").expect("write");
-    let out = crate::support::run(
-        &[
-            "check",
-            "--profile",
-            "activtrak",
-            "--replay",
-            file.to_str().expect("p"),
-        ],
-        &[],
-        "",
-    );
+    let out = replay_path(&file);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("line 1 column"), "{}", out.stderr);
-    let out = crate::support::run(
-        &[
-            "check",
-            "--profile",
-            "activtrak",
-            "--replay",
-            dir.path().to_str().expect("p"),
-        ],
-        &[],
-        "",
-    );
+    let out = replay_path(dir.path());
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(out.stderr.matches("directory").count(), 1, "{}", out.stderr);
 }
@@ -401,6 +381,41 @@ fn the_same_path_twice_is_a_usage_error_before_any_traffic() {
     }
     assert!(fake.requests().is_empty(), "nothing was sent");
     assert!(!std::path::Path::new(r).exists(), "nothing was written");
+}
+
+/// The names of the files in a directory.
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// `check --format json` against `base` with the fake's credentials, where no fake answers.
+fn check_json_at(base: &str) -> crate::support::Run {
+    crate::support::run(
+        &[
+            "check",
+            "--base-url",
+            base,
+            "--profile",
+            "activtrak",
+            "--format",
+            "json",
+        ],
+        &credentials(),
+        "",
+    )
+}
+
+/// `check --replay` of `file` (any path).
+fn replay_path(file: &std::path::Path) -> crate::support::Run {
+    let file = file.to_str().expect("p");
+    crate::support::run(
+        &["check", "--profile", "activtrak", "--replay", file],
+        &[],
+        "",
+    )
 }
 
 #[cfg(unix)]
@@ -455,10 +470,7 @@ fn outputs_and_recordings_are_private_and_replace_links_instead_of_following_the
             .is_symlink()
     );
     assert_eq!(std::fs::read_to_string(&victim).expect("read"), "not yours");
-    let names: Vec<String> = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = names_in(dir.path());
     assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
 }
 
@@ -529,10 +541,7 @@ fn interrupt_mid_audit(signal: &str) {
         std::fs::read_to_string(&recording).expect("read"),
         "{\"earlier\": true}"
     );
-    let names: Vec<String> = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = names_in(dir.path());
     assert_eq!(names.len(), 2, "SIG{signal}: {names:?}");
 }
 
@@ -551,19 +560,7 @@ fn sigterm_and_sigkill_leave_earlier_outputs_untouched() {
 fn a_self_signed_certificate_is_named_and_never_retried() {
     let server = crate::support::tls::SelfSigned::start();
     let base = server.base_url();
-    let out = crate::support::run(
-        &[
-            "check",
-            "--base-url",
-            &base,
-            "--profile",
-            "activtrak",
-            "--format",
-            "json",
-        ],
-        &credentials(),
-        "",
-    );
+    let out = check_json_at(&base);
     out.assert_no_leak();
     assert_eq!(out.code, 3, "{}", out.stderr);
     let doc = out.json();
@@ -581,19 +578,7 @@ fn a_name_that_cannot_be_resolved_is_said_so_and_never_retried() {
     // so no query leaves it, and the failure is the same as for any unknown host.
     let host = format!("{}.invalid", "a".repeat(64));
     let base = format!("https://{host}/v1");
-    let out = crate::support::run(
-        &[
-            "check",
-            "--base-url",
-            &base,
-            "--profile",
-            "activtrak",
-            "--format",
-            "json",
-        ],
-        &credentials(),
-        "",
-    );
+    let out = check_json_at(&base);
     assert_eq!(out.code, 3, "{}", out.stderr);
     let message = out.json()["findings"][0]["message"]
         .as_str()
