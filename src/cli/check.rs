@@ -1,12 +1,9 @@
 //! `hibob-audit check`: credentials, target and rules from the command line, then the audit;
 //! or its plan (`--plan`), or its replay from a recording (`--replay`).
 
-use std::io::Write;
 use std::time::Duration;
 
-use super::{
-    CheckArgs, CliError, Format, Io, Outputs, audit, create_file, deliver, emit, load_rules,
-};
+use super::{CheckArgs, CliError, Format, Io, Outputs, audit, deliver, emit, files, load_rules};
 use crate::client::HiBobApi;
 use crate::client::http::HttpClient;
 use crate::client::url::{BaseUrl, PRODUCTION, SANDBOX};
@@ -58,7 +55,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
         }
         return Ok(Exit::Ok);
     }
-    let outputs = Outputs::prepare(&args.output)?;
+    let outputs = Outputs::prepare(&args.output, args.record.as_deref())?;
     let limits = Limits {
         timeout: Duration::from_secs(args.timeout),
         deadline: Duration::from_secs(args.deadline),
@@ -114,12 +111,12 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
     let Some(path) = &args.record else {
         return finish(&client, args, &rules, &needs, limits, outputs, io);
     };
-    let mut file = create_file(path)?;
+    let file = files::OutputFile::prepare(path)?;
     let recorder = Recorder::new(&client);
     let exit = finish(&recorder, args, &rules, &needs, limits, outputs, io);
     let recording = recorder.finish(&rules.name, &io.today.to_string());
     let text = serde_json::to_string_pretty(&recording).unwrap_or_default();
-    match file.write_all(format!("{text}\n").as_bytes()) {
+    match file.write(format!("{text}\n").as_bytes()) {
         Ok(()) => {
             let _ = writeln!(
                 io.stderr,

@@ -8,7 +8,7 @@ use crate::render::Context;
 
 pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
     let rules = load_profile(&args.profile)?;
-    let outputs = Outputs::prepare(&args.output)?;
+    let outputs = Outputs::prepare(&args.output, None)?;
     let tenant = SampleTenant::new();
     let limits = Limits {
         waits: false,

@@ -3,10 +3,11 @@
 mod args;
 mod check;
 mod demo;
+pub mod files;
 mod rules;
 
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use args::{
     CheckArgs, Cli, ColorChoice, Command, DemoArgs, Format, OutputArgs, OutputTarget, RulesCommand,
@@ -161,31 +162,33 @@ pub fn width(io: &Io) -> u16 {
     io.terminal_width.unwrap_or(100).clamp(60, 200)
 }
 
-/// Files named by `--output` (and `--record`), created before any traffic so a bad path
-/// fails fast, written when the audit is done.
+/// Files named by `--output`, checked before any traffic so a bad path fails fast, written
+/// atomically when the audit is done (see [`files::OutputFile`]).
 pub struct Outputs {
-    files: Vec<(Format, PathBuf, std::fs::File)>,
-}
-
-/// Creates a file for the tool to write later; private to the user on Unix.
-pub fn create_file(path: &Path) -> Result<std::fs::File, CliError> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options
-        .open(path)
-        .map_err(|e| CliError::usage(anyhow::anyhow!("cannot write {}: {e}", path.display())))
+    files: Vec<(Format, files::OutputFile)>,
 }
 
 impl Outputs {
-    pub fn prepare(output: &OutputArgs) -> Result<Self, CliError> {
+    /// Checks every `--output` path, and that none of them and `--record` name the same file.
+    pub fn prepare(output: &OutputArgs, record: Option<&Path>) -> Result<Self, CliError> {
+        let mut named: Vec<(String, &Path)> = output
+            .outputs
+            .iter()
+            .map(|t| {
+                let format = format!("{:?}", t.format).to_ascii_lowercase();
+                (
+                    format!("--output {format}={}", t.path.display()),
+                    t.path.as_path(),
+                )
+            })
+            .collect();
+        if let Some(path) = record {
+            named.push((format!("--record {}", path.display()), path));
+        }
+        files::ensure_distinct(&named)?;
         let mut files = Vec::new();
         for t in &output.outputs {
-            files.push((t.format, t.path.clone(), create_file(&t.path)?));
+            files.push((t.format, files::OutputFile::prepare(&t.path)?));
         }
         Ok(Outputs { files })
     }
@@ -275,7 +278,7 @@ pub fn deliver(
             ),
         )?;
     }
-    for (format, path, mut file) in outputs.files {
+    for (format, file) in outputs.files {
         let text = crate::render::render(
             format,
             report,
@@ -285,9 +288,9 @@ pub fn deliver(
                 ..ctx.clone()
             },
         );
-        file.write_all(text.as_bytes()).map_err(|e| CliError {
+        file.write(text.as_bytes()).map_err(|e| CliError {
             exit: Exit::Incomplete,
-            error: anyhow::anyhow!("cannot write {}: {e}", path.display()),
+            error: anyhow::anyhow!("cannot write {}: {e}", file.path().display()),
         })?;
     }
     Ok(())

@@ -2,9 +2,7 @@
 
 use std::path::Path;
 
-use super::{
-    CliError, Io, RulesCommand, create_file, emit, find_profile, load_profile, load_rules_file,
-};
+use super::{CliError, Io, RulesCommand, emit, files, find_profile, load_profile, load_rules_file};
 use crate::exit::Exit;
 use crate::rules::{self, Rules, profiles};
 
@@ -88,10 +86,11 @@ pub fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
                     path.display()
                 )));
             }
-            let mut file = create_file(path)?;
-            std::io::Write::write_all(&mut file, rules::TEMPLATE.as_bytes()).map_err(|e| {
-                CliError::usage(anyhow::anyhow!("cannot write {}: {e}", path.display()))
-            })?;
+            files::OutputFile::prepare(path)?
+                .write(rules::TEMPLATE.as_bytes())
+                .map_err(|e| {
+                    CliError::usage(anyhow::anyhow!("cannot write {}: {e}", path.display()))
+                })?;
             emit(
                 io,
                 &format!(

@@ -88,24 +88,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
         Ok(())
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.neither()
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.neither()
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.neither()
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.neither()
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.neither()
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.neither()
-    }
+    scalars!(neither, str);
 }
 
 impl TopSeed<'_> {
@@ -143,24 +126,7 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         self.not_array()
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.not_array()
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.not_array()
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.not_array()
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.not_array()
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.not_array()
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.not_array()
-    }
+    scalars!(not_array, str);
 }
 
 impl FieldsSeed<'_> {
@@ -245,6 +211,13 @@ impl<'de> de::Deserialize<'de> for Entry {
 
 struct EntryVisitor;
 
+impl EntryVisitor {
+    /// An entry that is not an object carries nothing.
+    fn nothing<E: de::Error>(self) -> Result<Entry, E> {
+        Ok(Entry::default())
+    }
+}
+
 impl<'de> Visitor<'de> for EntryVisitor {
     type Value = Entry;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -276,24 +249,7 @@ impl<'de> Visitor<'de> for EntryVisitor {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Entry::default())
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Entry, E> {
-        Ok(Entry::default())
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Entry, E> {
-        Ok(Entry::default())
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Entry, E> {
-        Ok(Entry::default())
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Entry, E> {
-        Ok(Entry::default())
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Entry, E> {
-        Ok(Entry::default())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Entry, E> {
-        Ok(Entry::default())
-    }
+    scalars!(nothing, str);
 }
 
 /// A trimmed, non-blank string value, or `None` for anything else.
@@ -306,6 +262,12 @@ impl<'de> de::Deserialize<'de> for Text {
 }
 
 struct TextVisitor;
+
+impl TextVisitor {
+    fn none<E: de::Error>(self) -> Result<Text, E> {
+        Ok(Text(None))
+    }
+}
 
 impl<'de> Visitor<'de> for TextVisitor {
     type Value = Text;
@@ -325,21 +287,7 @@ impl<'de> Visitor<'de> for TextVisitor {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Text(None))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Text, E> {
-        Ok(Text(None))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Text, E> {
-        Ok(Text(None))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Text, E> {
-        Ok(Text(None))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Text, E> {
-        Ok(Text(None))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
-        Ok(Text(None))
-    }
+    scalars!(none);
 }
 
 /// Where HiBob puts a field whose metadata names no `jsonPath`: root fields at the top level.

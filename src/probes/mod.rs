@@ -5,6 +5,35 @@
 //! `timeoff`, `tables` and `docs` make one call per capability. Nothing here judges: that is
 //! `evaluate`'s job.
 
+/// The scalar visits of a serde `Visitor` that treats every scalar alike, by calling its method
+/// `$on(self) -> Result<Self::Value, E>`; with `str`, strings too. For the stream decoders, which
+/// skip what they do not keep.
+macro_rules! scalars {
+    ($on:ident) => {
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            self.$on()
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            self.$on()
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            self.$on()
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            self.$on()
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            self.$on()
+        }
+    };
+    ($on:ident, str) => {
+        scalars!($on);
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            self.$on()
+        }
+    };
+}
+
 pub mod call;
 pub mod docs;
 pub mod metadata;

@@ -155,6 +155,12 @@ pub fn decode(probe: TimeoffProbe, body: &mut dyn Read) -> Result<TimeoffAnswer,
 /// The answer's top level, read for one probe.
 struct Top(TimeoffProbe);
 
+impl Top {
+    fn empty<E: de::Error>(self) -> Result<TimeoffAnswer, E> {
+        Ok(TimeoffAnswer::Empty)
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for Top {
     type Value = TimeoffAnswer;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<TimeoffAnswer, D::Error> {
@@ -202,24 +208,7 @@ impl<'de> Visitor<'de> for Top {
         })
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<TimeoffAnswer, E> {
-        Ok(TimeoffAnswer::Empty)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<TimeoffAnswer, E> {
-        Ok(TimeoffAnswer::Empty)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<TimeoffAnswer, E> {
-        Ok(TimeoffAnswer::Empty)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<TimeoffAnswer, E> {
-        Ok(TimeoffAnswer::Empty)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<TimeoffAnswer, E> {
-        Ok(TimeoffAnswer::Empty)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<TimeoffAnswer, E> {
-        Ok(TimeoffAnswer::Empty)
-    }
+    scalars!(empty, str);
 }
 
 /// A list's length and the names its entries carry: a string entry, or an object's
@@ -256,6 +245,12 @@ impl<'de> de::Deserialize<'de> for List {
 
 struct ListVisitor;
 
+impl ListVisitor {
+    fn none<E: de::Error>(self) -> Result<List, E> {
+        Ok(List(None))
+    }
+}
+
 impl<'de> Visitor<'de> for ListVisitor {
     type Value = List;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -286,24 +281,7 @@ impl<'de> Visitor<'de> for ListVisitor {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(List(None))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<List, E> {
-        Ok(List(None))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<List, E> {
-        Ok(List(None))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<List, E> {
-        Ok(List(None))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<List, E> {
-        Ok(List(None))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<List, E> {
-        Ok(List(None))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<List, E> {
-        Ok(List(None))
-    }
+    scalars!(none, str);
 }
 
 /// One entry of a list: a string, an object (with the names it carries), or anything else.
@@ -323,6 +301,12 @@ impl<'de> de::Deserialize<'de> for Item {
 }
 
 struct ItemVisitor;
+
+impl ItemVisitor {
+    fn other<E: de::Error>(self) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+}
 
 impl<'de> Visitor<'de> for ItemVisitor {
     type Value = Item;
@@ -352,21 +336,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Item::Other)
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Item, E> {
-        Ok(Item::Other)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Item, E> {
-        Ok(Item::Other)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Item, E> {
-        Ok(Item::Other)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Item, E> {
-        Ok(Item::Other)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Item, E> {
-        Ok(Item::Other)
-    }
+    scalars!(other);
 }
 
 /// A string value as it is, or `None` for anything else.

@@ -21,17 +21,17 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Where each line starts, built once per file, so that every problem's line and column is
-/// found in logarithmic time (rescanning the file per problem made 100,000 problems quadratic).
-#[derive(Debug, Clone)]
-pub struct LineIndex<'a> {
-    text: &'a str,
+/// Where each line of a text starts, built once per file, so that every problem's line and
+/// column is found by a binary search (rescanning the file per problem made 100,000 problems
+/// quadratic).
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
     /// Byte offset of the first character of each line; `starts[0]` is 0.
     starts: Vec<usize>,
 }
 
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(
             text.bytes()
@@ -39,37 +39,35 @@ impl<'a> LineIndex<'a> {
                 .filter(|(_, b)| *b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        LineIndex { text, starts }
+        LineIndex { starts }
     }
 
-    /// The same answer as [`line_col`]: a 1-based line and column (in characters).
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        if !self.text.is_char_boundary(offset) {
+    /// The same answer as [`line_col`] for the text the index was built from.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        if !text.is_char_boundary(offset) {
             // As `line_col` does with an offset inside a character: the end of the text.
-            offset = self.text.len();
+            offset = text.len();
         }
         // The number of line starts at or before `offset` is the line number.
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line.saturating_sub(1)];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         (line, column)
     }
 }
 
 /// The problems found so far, with the byte offset each was found at (for sorting).
 pub(super) struct Problems<'a> {
-    pub lines: LineIndex<'a>,
+    pub text: &'a str,
+    /// The lines of `text`.
+    pub lines: LineIndex,
     pub list: Vec<(usize, Problem)>,
 }
 
 impl Problems<'_> {
     pub fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let (line, column) = self.lines.line_col(span.start);
+        let (line, column) = self.lines.line_col(self.text, span.start);
         self.list.push((
             span.start,
             Problem {
@@ -82,7 +80,7 @@ impl Problems<'_> {
 
     /// The 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> usize {
-        self.lines.line_col(offset).0
+        self.lines.line_col(self.text, offset).0
     }
 }
 
@@ -260,9 +258,13 @@ mod tests {
         let text = "a = 1\nbé = \"ü\"\n\n[x]\r\nk = 2";
         let index = LineIndex::new(text);
         for offset in 0..text.len() + 3 {
-            assert_eq!(index.line_col(offset), line_col(text, offset), "{offset}");
+            assert_eq!(
+                index.line_col(text, offset),
+                line_col(text, offset),
+                "{offset}"
+            );
         }
-        assert_eq!(LineIndex::new("").line_col(5), (1, 1));
+        assert_eq!(LineIndex::new("").line_col("", 5), (1, 1));
     }
 
     #[test]

@@ -388,6 +388,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Rules, RulesError> {
         }
     })?;
     let mut p = input::Problems {
+        text,
         lines: input::LineIndex::new(text),
         list: Vec::new(),
     };

@@ -4,14 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::fake_hibob::{Fault, RefusalStyle, TimeoffPerm, granted};
-use crate::support::{FakeHiBob, check};
-
-fn calls_to(fake: &FakeHiBob, path: &str) -> usize {
-    fake.requests()
-        .iter()
-        .filter(|r| r.path == format!("/v1{path}"))
-        .count()
-}
+use crate::support::{FakeHiBob, calls_to, check};
 
 #[test]
 fn a_429_once_is_waited_out_and_retried() {

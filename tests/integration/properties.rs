@@ -120,6 +120,13 @@ proptest! {
         let _ = hibob_audit::rules::parse(&String::from_utf8_lossy(&bytes), "fuzz.toml");
     }
 
+    /// The line index gives the same line and column as a rescan, for any text and offset.
+    #[test]
+    fn the_line_index_agrees_with_a_rescan(text in "\\PC{0,60}(\n\\PC{0,20}){0,6}", offset in 0usize..200) {
+        let index = hibob_audit::rules::LineIndex::new(&text);
+        prop_assert_eq!(index.line_col(&text, offset), hibob_audit::rules::line_col(&text, offset));
+    }
+
     #[test]
     fn rules_errors_point_inside_the_file(text in "\\[integration\\]\nname = \"x\"\n(\\[\\[fields\\]\\]\nid = \"[a-z. ]{0,12}\"\npurpose = \"[a-z]{0,5}\"\n(level = \"[a-z]{0,8}\"\n)?){0,4}") {
         if let Err(e) = hibob_audit::rules::parse(&text, "fuzz.toml") {

@@ -3,6 +3,7 @@
 
 pub mod fake_hibob;
 pub mod http;
+pub mod tls;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -34,17 +35,24 @@ impl Run {
     }
 }
 
-/// Runs the binary with a clean environment plus `env`, feeding `stdin`.
-pub fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+/// The binary with `args`, a clean environment plus `env`, and piped stdout and stderr.
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hibob-audit"));
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .envs(env.iter().copied())
-        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn hibob-audit");
+    cmd
+}
+
+/// Runs the binary with a clean environment plus `env`, feeding `stdin`.
+pub fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+    let mut child = command(args, env)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn hibob-audit");
     if let Some(mut input) = child.stdin.take() {
         let _ = input.write_all(stdin.as_bytes());
     }
@@ -54,6 +62,14 @@ pub fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// How many calls the fake heard on `path` (without `/v1`).
+pub fn calls_to(fake: &FakeHiBob, path: &str) -> usize {
+    fake.requests()
+        .iter()
+        .filter(|r| r.path == format!("/v1{path}"))
+        .count()
 }
 
 /// The findings of a JSON report with this code.
@@ -148,15 +164,10 @@ pub struct Measured {
 /// peak suffices. (`wait4`'s `ru_maxrss` would be simpler, but it counts the test process's own
 /// memory, which the child shared until it started the binary.)
 pub fn run_measured(args: &[&str], env: &[(&str, &str)]) -> Measured {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hibob-audit"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .envs(env.iter().copied())
+    let mut child = command(args, env)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn hibob-audit");
+        .spawn()
+        .expect("spawn hibob-audit");
     let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
         std::thread::spawn(move || {
             let mut text = Vec::new();
