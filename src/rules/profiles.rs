@@ -17,6 +17,10 @@ pub const PROFILES: &[Profile] = &[
         name: "truto",
         text: include_str!("../../rules/truto.toml"),
     },
+    Profile {
+        name: "stackone",
+        text: include_str!("../../rules/stackone.toml"),
+    },
 ];
 
 pub fn names() -> Vec<&'static str> {
