@@ -21,6 +21,10 @@ pub const PROFILES: &[Profile] = &[
         name: "stackone",
         text: include_str!("../../rules/stackone.toml"),
     },
+    Profile {
+        name: "workos",
+        text: include_str!("../../rules/workos.toml"),
+    },
 ];
 
 pub fn names() -> Vec<&'static str> {
