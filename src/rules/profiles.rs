@@ -18,6 +18,10 @@ pub const PROFILES: &[Profile] = &[
         text: include_str!("../../rules/truto.toml"),
     },
     Profile {
+        name: "finch",
+        text: include_str!("../../rules/finch.toml"),
+    },
+    Profile {
         name: "stackone",
         text: include_str!("../../rules/stackone.toml"),
     },
