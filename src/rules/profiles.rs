@@ -22,6 +22,10 @@ pub const PROFILES: &[Profile] = &[
         text: include_str!("../../rules/finch.toml"),
     },
     Profile {
+        name: "kombo",
+        text: include_str!("../../rules/kombo.toml"),
+    },
+    Profile {
         name: "stackone",
         text: include_str!("../../rules/stackone.toml"),
     },
