@@ -18,6 +18,10 @@ pub const PROFILES: &[Profile] = &[
         text: include_str!("../../rules/truto.toml"),
     },
     Profile {
+        name: "deel",
+        text: include_str!("../../rules/deel.toml"),
+    },
+    Profile {
         name: "finch",
         text: include_str!("../../rules/finch.toml"),
     },
