@@ -30,6 +30,10 @@ pub const PROFILES: &[Profile] = &[
         text: include_str!("../../rules/kombo.toml"),
     },
     Profile {
+        name: "operating",
+        text: include_str!("../../rules/operating.toml"),
+    },
+    Profile {
         name: "stackone",
         text: include_str!("../../rules/stackone.toml"),
     },
