@@ -30,6 +30,10 @@ pub const PROFILES: &[Profile] = &[
         text: include_str!("../../rules/kombo.toml"),
     },
     Profile {
+        name: "merge",
+        text: include_str!("../../rules/merge.toml"),
+    },
+    Profile {
         name: "operating",
         text: include_str!("../../rules/operating.toml"),
     },
