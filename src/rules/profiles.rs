@@ -17,6 +17,34 @@ pub const PROFILES: &[Profile] = &[
         name: "truto",
         text: include_str!("../../rules/truto.toml"),
     },
+    Profile {
+        name: "deel",
+        text: include_str!("../../rules/deel.toml"),
+    },
+    Profile {
+        name: "finch",
+        text: include_str!("../../rules/finch.toml"),
+    },
+    Profile {
+        name: "kombo",
+        text: include_str!("../../rules/kombo.toml"),
+    },
+    Profile {
+        name: "merge",
+        text: include_str!("../../rules/merge.toml"),
+    },
+    Profile {
+        name: "operating",
+        text: include_str!("../../rules/operating.toml"),
+    },
+    Profile {
+        name: "stackone",
+        text: include_str!("../../rules/stackone.toml"),
+    },
+    Profile {
+        name: "workos",
+        text: include_str!("../../rules/workos.toml"),
+    },
 ];
 
 pub fn names() -> Vec<&'static str> {
