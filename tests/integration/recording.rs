@@ -141,11 +141,11 @@ fn replaying_with_rules_the_recording_lacks_asks_to_record_again() {
     let file = dir.path().join("r.json");
     let file = file.to_str().expect("path");
     check(&fake, &["--profile", "activtrak", "--record", file]);
-    // A field no shipped profile needs, so no recording asks for it.
+    // A field no shipped profile needs, and no category sample: no recording asks for it.
     let rules = dir.path().join("more.toml");
     std::fs::write(
         &rules,
-        "[integration]\nname = \"more\"\n[[fields]]\nid = \"about.hobbies\"\npurpose = \"Hobbies\"\n",
+        "[integration]\nname = \"more\"\n[[fields]]\nid = \"employee.lastDayOfWork\"\npurpose = \"Last day\"\n",
     )
     .expect("write rules");
     let out = run(
@@ -177,7 +177,7 @@ fn replaying_with_rules_the_recording_lacks_asks_to_record_again() {
         .as_array()
         .expect("checks")
         .iter()
-        .find(|c| c["id"] == "field:about.hobbies")
+        .find(|c| c["id"] == "field:employee.lastDayOfWork")
         .expect("check");
     assert_eq!(field["status"], "unknown");
 }
