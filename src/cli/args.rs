@@ -138,11 +138,13 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub severity: SeverityArgs,
 
-    /// Print the calls the audit would make, and make none (no credentials needed).
-    #[arg(long, conflicts_with_all = ["record", "replay"])]
+    /// Print the calls the audit would make, and make none (no credentials needed). With
+    /// --record: the calls a recording makes (every shipped profile's), and nothing is written.
+    #[arg(long, conflicts_with = "replay")]
     pub plan: bool,
 
-    /// Write a redacted recording of every call to PATH (docs/recording.md).
+    /// Write a redacted recording of every call to PATH (docs/recording.md). A recording asks
+    /// for what every shipped profile needs, so it replays under any of them.
     #[arg(
         long,
         value_name = "PATH",

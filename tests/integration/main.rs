@@ -14,6 +14,7 @@ mod help;
 mod hostile;
 mod lifecycle;
 mod privacy;
+mod profiles;
 mod properties;
 mod recording;
 mod requests;

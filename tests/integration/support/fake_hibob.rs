@@ -350,7 +350,73 @@ pub fn granted(n: usize) -> Config {
     }
 }
 
+/// Categories beyond the out-of-the-box ones that vendor guides name, two fields each:
+/// (category ID, display name, field IDs).
+pub const MORE_CATEGORIES: &[(&str, &str, [&str; 2])] = &[
+    ("address", "Address", ["address.city", "address.country"]),
+    ("eeo", "EEO", ["eeo.ethnicity", "eeo.jobCategory"]),
+    (
+        "emergency",
+        "Emergency",
+        ["emergency.contactName", "emergency.phone"],
+    ),
+    ("home", "Home", ["home.gender", "home.maritalStatus"]),
+    (
+        "identification",
+        "Identification",
+        ["identification.ssn", "identification.passport"],
+    ),
+    (
+        "jobsCatalog",
+        "Jobs",
+        ["employee.jobProfileId", "jobs.level"],
+    ),
+    (
+        "payroll",
+        "Payroll",
+        ["payroll.salary.base", "payroll.salary.currency"],
+    ),
+    (
+        "peopleAnalytics",
+        "People analytics",
+        [
+            "peopleAnalytics.lowRiskCounter",
+            "peopleAnalytics.atRiskCounter",
+        ],
+    ),
+    (
+        "training",
+        "Training",
+        ["training.course", "training.completed"],
+    ),
+    (
+        "userData",
+        "User data",
+        ["userData.username", "userData.locale"],
+    ),
+    (
+        "workEligibility",
+        "Work eligibility",
+        ["workEligibility.visa", "workEligibility.expiry"],
+    ),
+];
+
 impl Config {
+    /// The tenant has every category the vendor guides name, readable, filled with sentinels.
+    pub fn with_all_categories(mut self) -> Self {
+        for (category_id, name, ids) in MORE_CATEGORIES {
+            for id in ids {
+                self.fields.push(field(id, category_id, name, id));
+                for (i, e) in self.employees.iter_mut().enumerate() {
+                    e.values
+                        .insert(id.to_string(), json!(format!("{SENTINEL}-{id}-{i}")));
+                }
+            }
+            self.readable.insert(category_id.to_string());
+        }
+        self
+    }
+
     pub fn without(mut self, category_id: &str) -> Self {
         self.readable.remove(category_id);
         self
