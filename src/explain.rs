@@ -101,6 +101,107 @@ fn field_text(field: &str) -> Option<String> {
     Some(out)
 }
 
+/// Categories vendor guides name, beside the out-of-the-box ones.
+pub const CATEGORIES: &[&str] = &[
+    "Basic info",
+    "Work",
+    "Work contact details",
+    "Employment",
+    "Lifecycle",
+    "About",
+    "Personal",
+    "Personal contact details",
+    "Address",
+    "EEO",
+    "Emergency",
+    "Home",
+    "Identification",
+    "Jobs",
+    "Payroll",
+    "People analytics",
+    "Training",
+    "User data",
+    "Work eligibility",
+];
+
+/// Which shipped profiles need a category, and how: as a whole, its history, or fields the
+/// guide puts there.
+fn profiles_needing_category(category: &str) -> Vec<String> {
+    profiles::PROFILES
+        .iter()
+        .filter_map(|p| {
+            let rules = profiles::load(p).ok()?;
+            let mut how = Vec::new();
+            if rules
+                .categories
+                .iter()
+                .any(|c| c.name.eq_ignore_ascii_case(category))
+            {
+                how.push("the whole category");
+            }
+            if rules
+                .histories
+                .iter()
+                .any(|h| h.table.category().eq_ignore_ascii_case(category))
+            {
+                how.push("its section histories");
+            }
+            if rules.fields.iter().any(|f| {
+                f.guide_categories
+                    .iter()
+                    .any(|g| g.eq_ignore_ascii_case(category))
+            }) {
+                how.push("fields its guide puts there");
+            }
+            (!how.is_empty()).then(|| format!("{} ({})", p.name, how.join(", ")))
+        })
+        .collect()
+}
+
+/// A People's-data category: its boxes, whether its history can be probed, who needs it.
+fn category_text(topic: &str) -> Option<String> {
+    let name = CATEGORIES
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(topic.trim()))?;
+    let mut lines = vec![
+        format!("The {name} category (People's data > People > {name})"),
+        String::new(),
+        format!("  {}", permissions::category_view(name)),
+        format!("  {}", permissions::category_history(name)),
+        format!("  Edit selected employees' {name} sections"),
+        String::new(),
+        format!(
+            "`check` proves the View box by asking the people search for fields of {name} (named in the rules, or the first few of the category in the tenant's metadata): absent for everyone means not ticked."
+        ),
+        match crate::observations::EmployeeTable::parse(name) {
+            Some(t) => format!(
+                "Its history is probed with GET /people/{{id}}/{} for one visible employee: more than one row proves \"section histories\".",
+                t.segment()
+            ),
+            None => "HiBob's API has no read endpoint for its section histories: rules list that box as [[manual]], to confirm by hand.".to_string(),
+        },
+        "Edit boxes cannot be proven read-only: they are [[manual]] too.".to_string(),
+    ];
+    let needed = profiles_needing_category(name);
+    if !needed.is_empty() {
+        lines.push(String::new());
+        lines.push(format!("Needed by: {}.", needed.join(", ")));
+    }
+    Some(lines.join("\n") + "\n")
+}
+
+fn docs() -> String {
+    format!(
+        "Docs folders (Shared, Confidential, custom) each have their own boxes: \"{}\" and \"Upload selected employees' docs in the folder\".\n\
+         `check` proves the View box with GET /docs/people/{{id}} for one visible employee: a refusal means no folder is viewable; a document that names its folder proves that folder; otherwise the check is unknown, with the reason. Upload is a write: confirm it by hand.\n",
+        permissions::docs_view("{Folder}")
+    )
+}
+
+fn histories() -> String {
+    "\"View selected employees' X section histories\" shows every row of an effective-dated table; \"sections\" alone shows the current row. `check` probes Work, Employment, Lifecycle and Payroll with GET /people/{id}/work, /employment, /lifecycle and /salaries for one visible employee: more than one row proves the history, one row proves nothing (unknown), a refusal is section-history-missing. Address, Identification, Jobs, Personal and People analytics histories have no read endpoint: confirm them by hand.\n".to_string()
+}
+
 struct Symptom {
     /// Every group must have a word of the topic in it.
     words: &'static [&'static [&'static str]],
@@ -175,6 +276,14 @@ fn work_email() -> String {
 
 const SYMPTOMS: &[Symptom] = &[
     Symptom {
+        words: &[&["history", "histories"]],
+        answer: histories,
+    },
+    Symptom {
+        words: &[&["docs", "document", "folder"]],
+        answer: docs,
+    },
+    Symptom {
         words: &[&[
             "employee number",
             "employee id",
@@ -225,6 +334,9 @@ pub fn explain(topic: &str) -> Option<String> {
     if let Some(text) = field_text(t) {
         return Some(text);
     }
+    if let Some(text) = category_text(t) {
+        return Some(text);
+    }
     SYMPTOMS
         .iter()
         .find(|s| {
@@ -238,8 +350,9 @@ pub fn explain(topic: &str) -> Option<String> {
 /// What `explain` knows, for an unknown topic.
 pub fn topics() -> String {
     format!(
-        "Finding codes: {}\nField IDs: {}\nSymptoms: \"employee number is empty\", \"terminated employees are missing\", \"no time off\", \"Missing permission\" (Merge), \"work email is empty\"",
+        "Finding codes: {}\nCategories: {}\nField IDs: {}\nSymptoms: \"employee number is empty\", \"terminated employees are missing\", \"no time off\", \"Missing permission\" (Merge), \"work email is empty\", \"section histories\", \"docs folders\"",
         Code::names().join(", "),
+        CATEGORIES.join(", "),
         OUT_OF_THE_BOX
             .iter()
             .map(|(f, _)| *f)
@@ -288,5 +401,23 @@ mod tests {
                 .contains("permission group")
         );
         assert!(explain("frobnicate").is_none());
+        let payroll = explain("payroll").unwrap();
+        assert!(
+            payroll.contains("View selected employees' Payroll section histories")
+                && payroll.contains("GET /people/{id}/salaries")
+                && payroll.contains("stackone"),
+            "{payroll}"
+        );
+        assert!(
+            explain("Identification")
+                .unwrap()
+                .contains("no read endpoint")
+        );
+        assert!(
+            explain("docs folders")
+                .unwrap()
+                .contains("GET /docs/people/{id}")
+        );
+        assert!(explain("section histories").unwrap().contains("/salaries"));
     }
 }

@@ -45,7 +45,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct RulesSelection {
-    /// A shipped profile (see `hibob-audit rules list`): activtrak, truto.
+    /// A shipped profile (see `hibob-audit rules list`): activtrak, truto, deel, finch, kombo,
+    /// merge, operating, stackone, workos.
     #[arg(
         long,
         value_name = "NAME",

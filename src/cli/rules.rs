@@ -57,12 +57,15 @@ pub fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
             emit(
                 io,
                 &format!(
-                    "{}: valid rules `{}`: {} field(s), {} lifecycle status(es), {} time-off capability(ies), {} to confirm by hand{}\n",
+                    "{}: valid rules `{}`: {} field(s), {} whole categor(ies), {} lifecycle status(es), {} time-off capability(ies), {} section histor(ies), {} docs folder(s), {} to confirm by hand{}\n",
                     path.display(),
                     crate::sanitize::terminal(&r.name),
                     r.fields.len(),
+                    r.categories.len(),
                     r.lifecycle.as_ref().map_or(0, |l| l.statuses.len()),
                     r.timeoff.as_ref().map_or(0, |t| t.require.len()),
+                    r.histories.len(),
+                    r.docs.as_ref().map_or(0, |d| d.folders.len()),
                     r.manual.len(),
                     if r.guide_lines.is_empty() {
                         String::new()

@@ -102,9 +102,9 @@ pub(super) fn evaluate(rules: &Rules, obs: &Observations, sink: &mut Sink) {
             Some(ProbeRun::NotRun(reason)) => unknown("not run", reason.clone()),
             Some(ProbeRun::Ran(observed)) => match cap {
                 Cap::PrivateRequests | Cap::PendingRequests => {
-                    compare(&s, observed, obs, rule.level, sink)
+                    compare(&s, observed, obs, need.level.unwrap_or(rule.level), sink)
                 }
-                _ => simple(&s, observed, rule.level, sink),
+                _ => simple(&s, observed, need.level.unwrap_or(rule.level), sink),
             },
         };
         let mut codes = verdict.codes;

@@ -134,6 +134,39 @@ pub fn render(a: &Rules, b: &Rules) -> String {
         })
     };
     same &= section(&mut out, "Time off", (an, caps(a)), (bn, caps(b)));
+    let categories = |r: &Rules| -> (Vec<String>, &'static str) {
+        (r.categories.iter().map(|c| c.name.clone()).collect(), "")
+    };
+    same &= section(
+        &mut out,
+        "Whole categories",
+        (an, categories(a)),
+        (bn, categories(b)),
+    );
+    let histories = |r: &Rules| -> (Vec<String>, &'static str) {
+        (
+            r.histories
+                .iter()
+                .map(|h| h.table.category().to_string())
+                .collect(),
+            "",
+        )
+    };
+    same &= section(
+        &mut out,
+        "Section histories",
+        (an, histories(a)),
+        (bn, histories(b)),
+    );
+    let docs = |r: &Rules| -> (Vec<String>, &'static str) {
+        r.docs.as_ref().map_or((Vec::new(), NOT_CHECKED), |d| {
+            (
+                d.folders.iter().map(|f| f.folder.clone()).collect(),
+                d.level.as_str(),
+            )
+        })
+    };
+    same &= section(&mut out, "Docs folders", (an, docs(a)), (bn, docs(b)));
     let manual = |r: &Rules| -> (Vec<String>, &'static str) {
         (
             r.manual.iter().map(|m| m.permission.clone()).collect(),

@@ -216,6 +216,8 @@ pub struct DocsRule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimeoffNeed {
     pub capability: TimeoffCapability,
+    /// Its own level, over `[timeoff] level` (`{ capability = "…", level = "warning" }`).
+    pub level: Option<Level>,
     #[serde(flatten)]
     pub source: Provenance,
 }

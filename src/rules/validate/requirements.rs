@@ -386,7 +386,7 @@ pub(super) fn validate_need(
     item: &Value,
     quotes: &mut Quotes,
     p: &mut Problems,
-) -> Option<(TimeoffCapability, Provenance, Range<usize>)> {
+) -> Option<(TimeoffCapability, Option<Level>, Provenance, Range<usize>)> {
     let known = TimeoffCapability::ALL.map(|c| c.as_str());
     let parse = |text: &str, span: Range<usize>, p: &mut Problems| {
         let c = TimeoffCapability::parse(text);
@@ -404,18 +404,23 @@ pub(super) fn validate_need(
     match item.get_ref() {
         DeValue::String(_) => {
             let text = text(item, "require", "name a time-off capability", p)?;
-            parse(&text, item.span(), p).map(|c| (c, Provenance::default(), item.span()))
+            parse(&text, item.span(), p).map(|c| (c, None, Provenance::default(), item.span()))
         }
         DeValue::Table(t) => {
-            let mut cap = None;
+            let (mut cap, mut lvl) = (None, None);
             let mut source = Provenance::default();
             for (key, v) in entries(
                 t,
-                &with_provenance(&["capability"]),
+                &with_provenance(&["capability", "level"]),
                 "an entry of [timeoff] require",
                 p,
             ) {
-                if !provenance(key, v, &mut source, quotes, p) {
+                if provenance(key, v, &mut source, quotes, p) {
+                    continue;
+                }
+                if key == "level" {
+                    lvl = level(v, p);
+                } else {
                     cap = string(v, key, p).and_then(|text| parse(&text, v.span(), p));
                 }
             }
@@ -426,7 +431,7 @@ pub(super) fn validate_need(
                 );
             }
             one_source(&source, item.span(), "this time-off capability", p);
-            cap.map(|c| (c, source, item.span()))
+            cap.map(|c| (c, lvl, source, item.span()))
         }
         _ => {
             p.add(
@@ -468,7 +473,7 @@ pub(super) fn validate_timeoff(
                     );
                 }
                 for item in items {
-                    let Some((capability, source, s)) = validate_need(item, quotes, p) else {
+                    let Some((capability, own, source, s)) = validate_need(item, quotes, p) else {
                         continue;
                     };
                     if require.iter().any(|n| n.capability == capability) {
@@ -481,7 +486,11 @@ pub(super) fn validate_timeoff(
                         );
                         continue;
                     }
-                    require.push(TimeoffNeed { capability, source });
+                    require.push(TimeoffNeed {
+                        capability,
+                        level: own,
+                        source,
+                    });
                 }
             }
             "policy_types" => {
