@@ -109,14 +109,6 @@ pub enum Effect {
 }
 
 impl Policy {
-    pub fn from_rules(rules: &crate::rules::Rules) -> Self {
-        Policy {
-            rules_levels: rules.levels.clone(),
-            suppressions: rules.suppressions.clone(),
-            ..Policy::default()
-        }
-    }
-
     /// The severity a code is set to, if any (CLI over rules file).
     pub fn severity(&self, code: Code) -> Option<Severity> {
         self.cli_levels

@@ -294,13 +294,6 @@ impl Check {
             inferred: None,
         }
     }
-
-    /// Attaches where the requirement comes from.
-    pub fn sourced(mut self, source: &crate::rules::Provenance) -> Self {
-        self.guide_text = source.guide_text.clone();
-        self.inferred = source.inferred.clone();
-        self
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

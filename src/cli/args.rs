@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::render::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::Code;
@@ -231,18 +232,6 @@ pub enum RulesCommand {
         /// The second rules: a profile name or a path.
         b: String,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A table of checks, the findings with their fixes, a summary.
-    Table,
-    /// One versioned JSON document (docs/json.md).
-    Json,
-    /// A hand-off checklist for the HiBob admin, in HiBob's words.
-    Markdown,
-    /// JUnit XML for CI test reporters: one testcase per check.
-    Junit,
 }
 
 /// `--output FORMAT=PATH`.

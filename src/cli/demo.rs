@@ -14,7 +14,7 @@ pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
         waits: false,
         ..Limits::default()
     };
-    let policy = crate::policy::Policy::from_rules(&rules);
+    let policy = rules.policy();
     let needs = crate::probes::Needs::of(&rules);
     let report = audit(&tenant, &rules, &needs, &policy, limits, false, io);
     let ctx = Context {

@@ -9,8 +9,9 @@ mod rules;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
+pub use crate::render::Format;
 pub use args::{
-    CheckArgs, Cli, ColorChoice, Command, DemoArgs, Format, OutputArgs, OutputTarget, RulesCommand,
+    CheckArgs, Cli, ColorChoice, Command, DemoArgs, OutputArgs, OutputTarget, RulesCommand,
     RulesSelection, SeverityArgs,
 };
 
@@ -244,7 +245,7 @@ pub fn audit(
 pub fn policy(rules: &Rules, severity: &SeverityArgs) -> crate::policy::Policy {
     use crate::policy::Severity;
     use crate::report::Level;
-    let mut p = crate::policy::Policy::from_rules(rules);
+    let mut p = rules.policy();
     for (codes, s) in [
         (&severity.allow, Severity::Allow),
         (&severity.warn, Severity::Level(Level::Warning)),

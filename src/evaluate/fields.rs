@@ -256,7 +256,7 @@ fn readable_siblings(
         .fields
         .iter()
         .filter(|(id, c)| {
-            id.as_str() != crate::probes::people::ID
+            id.as_str() != crate::observations::field_ids::ID
                 && c.present > 0
                 && catalog.get(id).is_some_and(|m| m.category_name == category)
         })

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::{Sink, employees, unknown_reason};
+use crate::observations::field_ids::LIFECYCLE;
 use crate::observations::{CallOutcome, LifecycleCount, Observations, PeopleCounts};
 use crate::permissions;
-use crate::probes::people::LIFECYCLE;
 use crate::report::{Check, CheckStatus, Code, Finding, Level};
 use crate::rules::{LifecycleRule, LifecycleStatus, Rules};
 

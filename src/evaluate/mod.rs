@@ -136,7 +136,7 @@ impl<'p> Sink<'p> {
 /// Judges what the probes saw against what the rules require, with the rules file's own
 /// levels and suppressions.
 pub fn evaluate(rules: &Rules, observations: &Observations) -> Report {
-    evaluate_with(rules, observations, &Policy::from_rules(rules))
+    evaluate_with(rules, observations, &rules.policy())
 }
 
 /// Judges with an explicit policy (the rules file's, plus the command line's).

@@ -28,11 +28,24 @@ pub struct Context {
 pub const TOOL: &str = "hibob-audit";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-pub fn render(format: crate::cli::Format, report: &Report, ctx: &Context) -> String {
+/// The output formats (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table of checks, the findings with their fixes, a summary.
+    Table,
+    /// One versioned JSON document (docs/json.md).
+    Json,
+    /// A hand-off checklist for the HiBob admin, in HiBob's words.
+    Markdown,
+    /// JUnit XML for CI test reporters: one testcase per check.
+    Junit,
+}
+
+pub fn render(format: Format, report: &Report, ctx: &Context) -> String {
     match format {
-        crate::cli::Format::Table => table::render(report, ctx),
-        crate::cli::Format::Json => json::render(report, ctx),
-        crate::cli::Format::Markdown => markdown::render(report, ctx),
-        crate::cli::Format::Junit => junit::render(report, ctx),
+        Format::Table => table::render(report, ctx),
+        Format::Json => json::render(report, ctx),
+        Format::Markdown => markdown::render(report, ctx),
+        Format::Junit => junit::render(report, ctx),
     }
 }

@@ -140,6 +140,15 @@ impl Provenance {
     }
 }
 
+impl crate::report::Check {
+    /// Attaches where the requirement comes from.
+    pub fn sourced(mut self, source: &Provenance) -> Self {
+        self.guide_text = source.guide_text.clone();
+        self.inferred = source.inferred.clone();
+        self
+    }
+}
+
 /// A field the integration reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldRule {
@@ -361,6 +370,15 @@ impl Rules {
                 .flat_map(|t| &t.require)
                 .any(|n| !n.source.guide_text.is_empty())
             || self.manual.iter().any(|m| !m.source.guide_text.is_empty())
+    }
+
+    /// The rules file's part of the severity policy: its `[levels]` and `[[suppress]]`.
+    pub fn policy(&self) -> crate::policy::Policy {
+        crate::policy::Policy {
+            rules_levels: self.levels.clone(),
+            suppressions: self.suppressions.clone(),
+            ..crate::policy::Policy::default()
+        }
     }
 
     /// "ActivTrak's guide" for the title "ActivTrak (through Merge)", or "The guide".
