@@ -4,7 +4,8 @@
 //!   employee number (`work.employeeIdInCompany`) into a custom category, "Employee
 //!   identifiers", that the group does not grant;
 //! - selects people by a condition without Terminated;
-//! - grants "See who's out" but not balances, nor Features > Time off > Settings.
+//! - grants "See who's out" but not balances, nor Features > Time off > Settings;
+//! - grants the Work and Lifecycle section histories, and the Shared docs folder only.
 
 use std::io::Cursor;
 use std::time::Duration;
@@ -182,6 +183,14 @@ fn employee(i: usize) -> Map<String, Value> {
     m
 }
 
+/// A table of `n` rows, the last one current; every value fictional.
+fn rows(n: usize) -> Vec<u8> {
+    let rows: Vec<Value> = (0..n)
+        .map(|i| json!({ "id": i, "isCurrent": i + 1 == n, "effectiveDate": format!("202{i}-01-01") }))
+        .collect();
+    json!({ "values": rows }).to_string().into_bytes()
+}
+
 impl HiBobApi for SampleTenant {
     fn target(&self) -> String {
         "embedded sample tenant (demo)".to_string()
@@ -221,6 +230,23 @@ impl HiBobApi for SampleTenant {
             ),
             (Method::Get, p) if p.starts_with("/timeoff/employees/") && p.ends_with("/balance") => {
                 forbidden
+            }
+            (Method::Get, p) if p.starts_with("/docs/people/") => (
+                200,
+                json!({ "documents": [
+                    { "documentName": "Offer letter.pdf", "folder": "Shared" },
+                    { "documentName": "Handbook.pdf", "folder": "Shared" },
+                ] })
+                .to_string()
+                .into_bytes(),
+            ),
+            (Method::Get, p) if p.starts_with("/people/") && p.matches('/').count() == 3 => {
+                match p.rsplit('/').next() {
+                    // Sections and histories granted: every row.
+                    Some("work" | "lifecycle") => (200, rows(3)),
+                    // The category is not granted at all: refused.
+                    _ => forbidden,
+                }
             }
             _ => (404, br#"{"error":"not found"}"#.to_vec()),
         };

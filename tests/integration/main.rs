@@ -20,4 +20,5 @@ mod recording;
 mod requests;
 mod schema;
 mod support_tools;
+mod tables_docs;
 mod timeoff;
