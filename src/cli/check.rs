@@ -146,7 +146,16 @@ fn finish(
     io: &mut Io,
 ) -> Result<Exit, CliError> {
     let policy = super::policy(rules, &args.severity);
-    let report = audit(api, rules, needs, &policy, limits, args.verbose, io);
+    let report = audit(
+        api,
+        rules,
+        needs,
+        &policy,
+        limits,
+        args.verbose,
+        args.output.quiet,
+        io,
+    );
     let ctx = Context {
         profile: rules.name.clone(),
         title: rules.title.clone(),
@@ -154,6 +163,7 @@ fn finish(
         color: false,
         width: super::width(io),
         rerun: rerun(args),
+        verbose: args.verbose,
     };
     deliver(&report, ctx, &args.output, outputs, io)?;
     Ok(Exit::from_outcome(report.outcome()))

@@ -4,6 +4,7 @@ mod args;
 mod check;
 mod demo;
 pub mod files;
+mod progress;
 mod rules;
 
 use std::io::{self, Read, Write};
@@ -27,6 +28,8 @@ pub struct Io<'a> {
     pub stdin_is_terminal: bool,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub stdout_is_terminal: bool,
+    /// stderr is a terminal: the progress line may be drawn there.
+    pub stderr_is_terminal: bool,
     pub terminal_width: Option<u16>,
     /// Today's date (UTC), read from the clock by the binary.
     pub today: crate::date::Date,
@@ -159,8 +162,12 @@ pub fn emit(io: &mut Io, text: &str) -> Result<(), CliError> {
 }
 
 /// Table width: the terminal's, or 100 columns when stdout is not a terminal.
+/// Width of the human formats: the terminal's, else `COLUMNS`, else 100 columns.
 pub fn width(io: &Io) -> u16 {
-    io.terminal_width.unwrap_or(100).clamp(60, 200)
+    io.terminal_width
+        .or_else(|| (io.env)("COLUMNS").and_then(|c| c.trim().parse::<u16>().ok()))
+        .unwrap_or(100)
+        .clamp(40, 250)
 }
 
 /// Files named by `--output`, checked before any traffic so a bad path fails fast, written
@@ -196,7 +203,9 @@ impl Outputs {
 }
 
 /// Probes and evaluates: the pipeline that `check` and `demo` share. Retries and waits are
-/// said on stderr; with `verbose`, every call too.
+/// said on stderr; with `verbose`, every call's start and end too; on a terminal (and not
+/// `quiet`), a status line shows the call being waited for.
+#[allow(clippy::too_many_arguments)]
 pub fn audit(
     api: &dyn crate::client::HiBobApi,
     rules: &Rules,
@@ -204,39 +213,20 @@ pub fn audit(
     policy: &crate::policy::Policy,
     limits: crate::probes::Limits,
     verbose: bool,
+    quiet: bool,
     io: &mut Io,
 ) -> crate::report::Report {
-    // Probes run on two threads: they share stderr through a lock.
-    let stderr = std::sync::Mutex::new(&mut *io.stderr);
-    let say = |line: String| {
-        if let Ok(mut w) = stderr.lock() {
-            let _ = writeln!(w, "{line}");
-        }
-    };
-    let log = |e: &crate::probes::Event| match e {
-        crate::probes::Event::Call(c) if verbose => {
-            let status = c.status.map_or("no answer".to_string(), |s| s.to_string());
-            say(format!(
-                "hibob-audit: {} -> {status} in {} ms ({} bytes)",
-                c.endpoint, c.millis, c.bytes
-            ));
-        }
-        crate::probes::Event::Call(_) => {}
-        crate::probes::Event::Retry {
-            endpoint,
-            why,
-            wait,
-            attempt,
-        } => {
-            say(format!(
-                "hibob-audit: {endpoint}: {}; waiting {:.1} s before attempt {attempt} of {}",
-                crate::sanitize::terminal(why),
-                wait.as_secs_f32(),
-                crate::probes::call::MAX_ATTEMPTS
-            ));
-        }
-    };
-    let observations = crate::probes::run(api, needs, io.today, limits, &log);
+    let live = io.stderr_is_terminal && !quiet;
+    let width = usize::from(width(io));
+    let today = io.today;
+    // Probes run on two threads, and the status line on a third: they share stderr.
+    let feedback = progress::Feedback::new(&mut *io.stderr, verbose, live, width);
+    let observations = std::thread::scope(|s| {
+        s.spawn(|| feedback.run_ticker());
+        let observations = crate::probes::run(api, needs, today, limits, &|e| feedback.event(e));
+        feedback.finish();
+        observations
+    });
     crate::evaluate::evaluate_with(rules, &observations, policy)
 }
 

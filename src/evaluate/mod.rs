@@ -30,6 +30,7 @@ pub(crate) struct Sink<'p> {
     suppressed: Vec<SuppressedFinding>,
     allowed: usize,
     complete: bool,
+    headline: Option<crate::report::Headline>,
 }
 
 impl Effect {
@@ -72,6 +73,7 @@ impl<'p> Sink<'p> {
             suppressed: Vec::new(),
             allowed: 0,
             complete: true,
+            headline: None,
         }
     }
 
@@ -125,6 +127,13 @@ impl<'p> Sink<'p> {
             && !c.findings.contains(&code)
         {
             c.findings.push(code);
+        }
+    }
+
+    /// Says why the audit could not proceed; the first cause stays.
+    pub(crate) fn headline(&mut self, cause: String, fix: String) {
+        if self.headline.is_none() {
+            self.headline = Some(crate::report::Headline { cause, fix });
         }
     }
 
@@ -187,6 +196,7 @@ pub fn evaluate_with(rules: &Rules, observations: &Observations, policy: &Policy
             .then(a.endpoint.cmp(&b.endpoint))
     });
     Report {
+        headline: sink.headline,
         checks: sink.checks,
         findings,
         suppressed: sink.suppressed,

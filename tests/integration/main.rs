@@ -12,6 +12,7 @@ mod faults;
 mod guide;
 mod help;
 mod hostile;
+mod layout;
 mod lifecycle;
 mod privacy;
 mod profiles;
