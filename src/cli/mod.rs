@@ -4,6 +4,7 @@ mod args;
 mod check;
 mod demo;
 pub mod files;
+mod man;
 mod progress;
 mod rules;
 
@@ -35,9 +36,6 @@ pub struct Io<'a> {
     pub today: crate::date::Date,
 }
 
-/// The man page's EXIT STATUS section (the same table as docs/exit-codes.md).
-const MAN_EXIT_STATUS: &str = ".SH \"EXIT STATUS\"\n.TP\n0\nNo error-level finding (also demo, rules, explain, --help).\n.TP\n1\nAt least one error-level finding.\n.TP\n2\nUsage, rules or credential-input error: nothing was probed.\n.TP\n3\nThe audit could not be completed: credentials rejected, network, timeout, non-JSON answer, server error.\n";
-
 /// A failure before or outside the audit, with the exit code it maps to.
 #[derive(Debug)]
 pub struct CliError {
@@ -67,17 +65,28 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<Exit, CliError> {
             emit(io, &String::from_utf8_lossy(&out))?;
             Ok(Exit::Ok)
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            clap_mangen::Man::new(cmd)
-                .render(&mut out)
-                .map_err(|e| CliError::usage(anyhow::anyhow!("cannot render the man page: {e}")))?;
-            out.extend_from_slice(MAN_EXIT_STATUS.as_bytes());
-            emit(io, &String::from_utf8_lossy(&out))?;
+        Command::Man { dir: None } => {
+            emit(io, &man::main_page()?)?;
             Ok(Exit::Ok)
         }
-        Command::Explain { topic } => {
+        Command::Man { dir: Some(dir) } => {
+            let written = man::write_all(&dir)?;
+            emit(
+                io,
+                &format!(
+                    "wrote {} man pages into {}: {}\n",
+                    written.len(),
+                    dir.display(),
+                    written.join(", ")
+                ),
+            )?;
+            Ok(Exit::Ok)
+        }
+        Command::Explain { topic, list } if list || topic.is_empty() => {
+            emit(io, &crate::explain::topics())?;
+            Ok(Exit::Ok)
+        }
+        Command::Explain { topic, .. } => {
             let topic = topic.join(" ");
             match crate::explain::explain(&topic) {
                 Some(text) => {
@@ -85,9 +94,11 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<Exit, CliError> {
                     Ok(Exit::Ok)
                 }
                 None => Err(CliError::usage(anyhow::anyhow!(
-                    "unknown topic `{}`. hibob-audit can explain:\n{}",
+                    "unknown topic `{}`.{} `hibob-audit explain --list` lists the topics.",
                     crate::sanitize::terminal(&topic),
-                    crate::explain::topics()
+                    crate::explain::suggest(&topic)
+                        .map(|s| format!(" Did you mean `{s}`?"))
+                        .unwrap_or_default()
                 ))),
             }
         }

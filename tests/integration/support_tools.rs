@@ -49,10 +49,25 @@ fn explain_lists_what_it_knows_for_an_unknown_topic() {
     let out = run(&["explain", "quantum", "flux"], &[], "");
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("unknown topic `quantum flux`"));
+    assert!(out.stderr.contains("explain --list"), "{}", out.stderr);
+    assert!(out.stderr.len() < 200, "short, no list: {}", out.stderr);
+    // A near miss gets "did you mean".
+    let out = run(&["explain", "root.firstname"], &[], "");
+    assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("category-not-readable")
-            && out.stderr.contains("work.employeeIdInCompany")
+        out.stderr.contains("Did you mean `root.firstName`?"),
+        "{}",
+        out.stderr
     );
+    // `explain` alone, and `--list`, list the topics by kind.
+    for args in [&["explain"][..], &["explain", "--list"]] {
+        let out = run(args, &[], "");
+        assert_eq!(out.code, 0, "{args:?}");
+        for heading in ["Finding codes:", "Categories:", "Field IDs:", "Symptoms:"] {
+            assert!(out.stdout.contains(heading), "{heading}: {}", out.stdout);
+        }
+        assert!(out.stdout.contains("  category-not-readable\n"));
+    }
 }
 
 #[test]
