@@ -226,6 +226,9 @@ pub enum RulesCommand {
         force: bool,
     },
     /// Show where two rules differ (shipped profile names or file paths).
+    ///
+    /// Exit 0 when they require the same, 1 when they differ, like diff(1); 2 for an unknown
+    /// profile, or a file that cannot be read or is invalid.
     Diff {
         /// The first rules: a profile name or a path.
         a: String,
