@@ -60,7 +60,7 @@ pub struct CheckDoc {
 
 /// A report's finding, as far as a comparison needs it. The code is text: a code added by a
 /// later version of hibob-audit still compares.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingDoc {
     pub code: String,
     pub level: Level,
@@ -445,18 +445,11 @@ impl FindingChangeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingChange {
     pub change: FindingChangeKind,
-    pub code: String,
-    /// The level in the new report (in the old one for a finding that went away).
-    pub level: Level,
+    /// As the new report has it (the old one, for a finding that went away).
+    #[serde(flatten)]
+    pub finding: FindingDoc,
     /// The level in the old report, for a finding whose level changed.
     pub old_level: Option<Level>,
-    pub category: Option<String>,
-    pub fields: Vec<String>,
-    pub lifecycle_status: Option<String>,
-    pub endpoint: Option<String>,
-    pub permission: Option<String>,
-    pub message: String,
-    pub fix: Option<String>,
     /// An error-level finding that appeared, or a finding that became an error.
     pub worse: bool,
 }
@@ -476,16 +469,8 @@ impl FindingChange {
             && old_level != Some(Level::Error);
         Some(FindingChange {
             change,
-            code: doc.code.clone(),
-            level: doc.level,
+            finding: doc.clone(),
             old_level,
-            category: doc.category.clone(),
-            fields: doc.fields.clone(),
-            lifecycle_status: doc.lifecycle_status.clone(),
-            endpoint: doc.endpoint.clone(),
-            permission: doc.permission.clone(),
-            message: doc.message.clone(),
-            fix: doc.fix.clone(),
             worse,
         })
     }
@@ -493,7 +478,7 @@ impl FindingChange {
     fn better(&self) -> bool {
         match (self.change, self.old_level) {
             (FindingChangeKind::Gone, _) => true,
-            (FindingChangeKind::LevelChanged, Some(old)) => self.level < old,
+            (FindingChangeKind::LevelChanged, Some(old)) => self.finding.level < old,
             _ => false,
         }
     }

@@ -5,9 +5,11 @@
 pub enum Exit {
     /// The audit ran and found no error-level finding (also: help, version, rules list, demo).
     Ok = 0,
-    /// The audit ran and found at least one error-level finding.
+    /// The audit ran and found at least one error-level finding. Also: `rules diff` of rules
+    /// that differ, `diff` of reports where something got worse (like diff(1)).
     Findings = 1,
-    /// Usage, rules or credential-input error: nothing was probed.
+    /// Usage, rules or credential-input error: nothing was probed. Also: `diff` of files that
+    /// cannot be compared.
     Usage = 2,
     /// The audit could not be completed: credentials rejected, network, timeout, an answer
     /// that is not JSON, a server error.

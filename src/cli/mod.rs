@@ -34,7 +34,7 @@ pub struct Io<'a> {
 }
 
 /// The man page's EXIT STATUS section (the same table as docs/exit-codes.md).
-const MAN_EXIT_STATUS: &str = ".SH \"EXIT STATUS\"\n.TP\n0\nNo error-level finding (also demo, rules, explain, --help).\n.TP\n1\nAt least one error-level finding (rules diff: the rules differ).\n.TP\n2\nUsage, rules or credential-input error: nothing was probed.\n.TP\n3\nThe audit could not be completed: credentials rejected, network, timeout, non-JSON answer, server error.\n";
+const MAN_EXIT_STATUS: &str = ".SH \"EXIT STATUS\"\n.TP\n0\nNo error-level finding (also demo, rules, explain, --help; diff: nothing got worse).\n.TP\n1\nAt least one error-level finding (rules diff: the rules differ; diff: something got worse).\n.TP\n2\nUsage, rules or credential-input error: nothing was probed (diff: the files cannot be compared).\n.TP\n3\nThe audit could not be completed: credentials rejected, network, timeout, non-JSON answer, server error.\n";
 
 /// A failure before or outside the audit, with the exit code it maps to.
 #[derive(Debug)]

@@ -201,7 +201,14 @@ fn findings_are_matched_by_code_and_subject() {
     let got: Vec<(FindingChangeKind, &str, Option<&str>, bool)> = c
         .findings
         .iter()
-        .map(|f| (f.change, f.code.as_str(), f.category.as_deref(), f.worse))
+        .map(|f| {
+            (
+                f.change,
+                f.finding.code.as_str(),
+                f.finding.category.as_deref(),
+                f.worse,
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -269,7 +276,7 @@ fn unknown_keys_and_new_codes_are_read() {
     r["checks"][0]["also_new"] = json!(true);
     r["findings"][0]["evidence"]["new_count"] = json!(4);
     let c = diff(&report("p", vec![check("a", "pass")], vec![]), &r);
-    assert_eq!(c.findings[0].code, "a-code-from-the-future");
+    assert_eq!(c.findings[0].finding.code, "a-code-from-the-future");
 }
 
 #[test]

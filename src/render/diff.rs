@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::markdown::md;
 use super::{TOOL, VERSION};
 use crate::compare::{
-    CheckChange, CheckChangeKind, Comparison, DiffSummary, FindingChange, FindingChangeKind, KIND,
-    Side, Verdict,
+    CheckChange, CheckChangeKind, Comparison, DiffSummary, FindingChange, FindingChangeKind,
+    FindingDoc, KIND, Side, Verdict,
 };
 use crate::report::{CheckStatus, Level, Outcome};
 use crate::sanitize::terminal;
@@ -85,15 +85,16 @@ fn status(s: Option<CheckStatus>) -> String {
 }
 
 fn level_change(f: &FindingChange) -> String {
+    let level = f.finding.level.as_str();
     match f.old_level {
-        Some(old) => format!("{} → {}", old.as_str(), f.level.as_str()),
-        None => f.level.as_str().to_string(),
+        Some(old) => format!("{} → {level}", old.as_str()),
+        None => level.to_string(),
     }
 }
 
 /// What a finding is about, raw: category, lifecycle status, endpoint, then fields; the
 /// message when it names none of them.
-fn subject(f: &FindingChange) -> String {
+fn subject(f: &FindingDoc) -> String {
     let head: Vec<String> = [
         f.category.clone(),
         f.lifecycle_status
@@ -178,6 +179,15 @@ fn paint_verdict(v: Verdict, color: bool) -> String {
     }
 }
 
+/// The findings by kind of change, in order; kinds with none left out.
+fn finding_groups(c: &Comparison) -> Vec<(FindingChangeKind, Vec<&FindingChange>)> {
+    FindingChangeKind::ALL
+        .into_iter()
+        .map(|kind| (kind, c.findings_of(kind).collect::<Vec<_>>()))
+        .filter(|(_, list)| !list.is_empty())
+        .collect()
+}
+
 fn table(c: &Comparison, ctx: &DiffContext) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -213,15 +223,11 @@ fn table(c: &Comparison, ctx: &DiffContext) -> String {
         let _ = writeln!(out, "{t}");
     }
 
-    for kind in FindingChangeKind::ALL {
-        let list: Vec<&FindingChange> = c.findings_of(kind).collect();
-        if list.is_empty() {
-            continue;
-        }
+    for (kind, list) in finding_groups(c) {
         let _ = writeln!(out, "\n{} ({}):", finding_heading(kind), list.len());
         for f in list {
             let level = format!("{:<7}", level_change(f));
-            let level = match (ctx.color, f.level) {
+            let level = match (ctx.color, f.finding.level) {
                 (true, Level::Error) if kind != FindingChangeKind::Gone => {
                     level.red().bold().to_string()
                 }
@@ -230,8 +236,8 @@ fn table(c: &Comparison, ctx: &DiffContext) -> String {
             let _ = writeln!(
                 out,
                 "  {level}  {}  {}",
-                terminal(&f.code),
-                terminal(&subject(f))
+                terminal(&f.finding.code),
+                terminal(&subject(&f.finding))
             );
         }
     }
@@ -286,23 +292,19 @@ fn markdown(c: &Comparison, ctx: &DiffContext) -> String {
         out.push('\n');
     }
 
-    for kind in FindingChangeKind::ALL {
-        let list: Vec<&FindingChange> = c.findings_of(kind).collect();
-        if list.is_empty() {
-            continue;
-        }
+    for (kind, list) in finding_groups(c) {
         let _ = writeln!(out, "## {} ({})\n", finding_heading(kind), list.len());
         for f in list {
             let _ = writeln!(
                 out,
                 "- **{}** {}: {}",
                 level_change(f),
-                md(&f.code),
-                md(&subject(f))
+                md(&f.finding.code),
+                md(&subject(&f.finding))
             );
             if kind != FindingChangeKind::Gone {
-                let _ = writeln!(out, "  {}", md(&f.message));
-                if let Some(fix) = &f.fix {
+                let _ = writeln!(out, "  {}", md(&f.finding.message));
+                if let Some(fix) = &f.finding.fix {
                     let _ = writeln!(out, "  Fix: {}", md(fix));
                 }
             }
@@ -319,7 +321,7 @@ fn markdown(c: &Comparison, ctx: &DiffContext) -> String {
 struct Document<'a> {
     format_version: &'static str,
     kind: &'static str,
-    tool: Tool,
+    tool: super::json::Tool,
     profile: &'a str,
     old: SideDoc<'a>,
     new: SideDoc<'a>,
@@ -328,12 +330,6 @@ struct Document<'a> {
     summary: DiffSummary,
     checks: &'a [CheckChange],
     findings: &'a [FindingChange],
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
 }
 
 #[derive(Serialize)]
@@ -359,10 +355,7 @@ fn json(c: &Comparison, ctx: &DiffContext) -> String {
     let doc = Document {
         format_version: FORMAT_VERSION,
         kind: KIND,
-        tool: Tool {
-            name: TOOL,
-            version: VERSION,
-        },
+        tool: super::json::Tool::THIS,
         profile: &c.profile,
         old: SideDoc::of(&ctx.old_name, &c.old),
         new: SideDoc::of(&ctx.new_name, &c.new),

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::support::fake_hibob::{Config, granted};
-use crate::support::{FakeHiBob, Run, check, run, snapshot_settings, stable};
+use crate::support::{FakeHiBob, Run, check, check_of, run, snapshot_settings, stable};
 
 /// A report of `config` under `profile`, written to `dir/name`.
 struct Written {
@@ -46,25 +46,22 @@ fn json(out: &Run) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", out.stdout))
 }
 
-fn change_of<'a>(doc: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    doc["checks"]
-        .as_array()
-        .expect("checks")
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no change of {id} in {doc:#}"))
+/// Two reports of `activtrak`: every category readable, and Basic info (`root`) taken away.
+fn granted_and_without_root(dir: &Path) -> (Written, Written) {
+    let all = report(dir, "granted.json", granted(12), "activtrak");
+    let without = report(
+        dir,
+        "without-root.json",
+        granted(12).without("root"),
+        "activtrak",
+    );
+    (all, without)
 }
 
 #[test]
 fn a_category_taken_away_is_worse_and_given_back_is_better() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let all = report(dir.path(), "granted.json", granted(12), "activtrak");
-    let without = report(
-        dir.path(),
-        "without-root.json",
-        granted(12).without("root"),
-        "activtrak",
-    );
+    let (all, without) = granted_and_without_root(dir.path());
     let both = [&all, &without];
 
     // Taken away: Basic info's fields now fail, and an error-level finding appeared: exit 1.
@@ -78,7 +75,7 @@ fn a_category_taken_away_is_worse_and_given_back_is_better() {
     assert_eq!(doc["format_version"], "1");
     assert_eq!(doc["verdict"], "worse");
     assert_eq!(doc["worse"], true);
-    let first = change_of(&doc, "field:root.firstName");
+    let first = check_of(&doc, "field:root.firstName");
     assert_eq!(
         (&first["change"], &first["old"], &first["new"]),
         (&"new".into(), &"pass".into(), &"fail".into())
@@ -121,7 +118,7 @@ fn a_category_taken_away_is_worse_and_given_back_is_better() {
     crate::schema::assert_valid(&schema, &back, "the better comparison");
     assert_eq!(back["verdict"], "better");
     assert_eq!(back["worse"], false);
-    assert_eq!(change_of(&back, "field:root.firstName")["change"], "fixed");
+    assert_eq!(check_of(&back, "field:root.firstName")["change"], "fixed");
     assert_eq!(back["summary"]["fixed"], doc["summary"]["new"]);
     assert_eq!(
         back["summary"]["findings_gone"],
@@ -151,12 +148,7 @@ fn a_category_taken_away_is_worse_and_given_back_is_better() {
 #[test]
 fn a_report_against_itself_is_unchanged() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let without = report(
-        dir.path(),
-        "without-root.json",
-        granted(12).without("root"),
-        "activtrak",
-    );
+    let (_, without) = granted_and_without_root(dir.path());
     let out = diff(&without.path, &without.path, &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
@@ -276,13 +268,7 @@ fn files_that_cannot_be_compared_exit_2_with_their_cause() {
 #[test]
 fn strings_from_a_report_are_escaped_and_unknown_keys_ignored() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let all = report(dir.path(), "granted.json", granted(12), "activtrak");
-    let without = report(
-        dir.path(),
-        "without-root.json",
-        granted(12).without("root"),
-        "activtrak",
-    );
+    let (all, without) = granted_and_without_root(dir.path());
     let mut doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&without.path).expect("read")).expect("JSON");
     let evil = "Basic\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}info";
