@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::render::Format;
+use crate::render::diff::DiffFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::Code;
@@ -28,6 +29,13 @@ pub enum Command {
     /// List, show, validate, write or compare rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Compare two JSON reports (`check --format json`): what was fixed, what is new, what
+    /// still fails.
+    ///
+    /// Exit 0 when nothing got worse, 1 when something did (a check now fails or warns where it
+    /// did not, or passed and cannot be judged now; an error-level finding appeared), 2 when the
+    /// files cannot be compared (not reports, different rules or format versions, missing).
+    Diff(DiffArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -242,6 +250,30 @@ pub struct DemoArgs {
     pub output: OutputArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report: the JSON of `hibob-audit check --format json` (`-` for stdin).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The later report, of the same rules (`-` for stdin).
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table, help_heading = "Output")]
+    pub format: DiffFormat,
+
+    /// When to colour the table: `auto` only on a terminal and when NO_COLOR is unset,
+    /// `always` even through a pipe.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorChoice,
+
+    /// Print nothing on stdout: only the exit code says whether something got worse.
+    #[arg(long, short, help_heading = "Output")]
+    pub quiet: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
     /// List the shipped profiles: name, title, source and the date it was read.
@@ -269,6 +301,9 @@ pub enum RulesCommand {
         force: bool,
     },
     /// Show where two rules differ (shipped profile names or file paths).
+    ///
+    /// Exit 0 when they require the same, 1 when they differ, like diff(1); 2 for an unknown
+    /// profile, or a file that cannot be read or is invalid.
     Diff {
         /// The first rules: a profile name or a path.
         a: String,

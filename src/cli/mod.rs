@@ -3,6 +3,7 @@
 mod args;
 mod check;
 mod demo;
+mod diff;
 pub mod files;
 mod man;
 mod progress;
@@ -13,8 +14,8 @@ use std::path::Path;
 
 pub use crate::render::Format;
 pub use args::{
-    CheckArgs, Cli, ColorChoice, Command, DemoArgs, OutputArgs, OutputTarget, RulesCommand,
-    RulesSelection, SeverityArgs,
+    CheckArgs, Cli, ColorChoice, Command, DemoArgs, DiffArgs, OutputArgs, OutputTarget,
+    RulesCommand, RulesSelection, SeverityArgs,
 };
 
 use crate::exit::Exit;
@@ -58,6 +59,7 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<Exit, CliError> {
         Command::Check(args) => check::run(&args, io),
         Command::Demo(args) => demo::run(&args, io),
         Command::Rules(cmd) => rules::run(&cmd, io),
+        Command::Diff(args) => diff::run(&args, io),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

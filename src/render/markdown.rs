@@ -8,7 +8,7 @@ use super::Context;
 use crate::report::{CheckStatus, Code, Finding, Report};
 
 /// Escapes text for Markdown (and control characters, as for a terminal).
-fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     let clean = crate::sanitize::terminal(text);
     let mut out = String::with_capacity(clean.len());
     for c in clean.chars() {

@@ -1,5 +1,6 @@
 //! Renderers: a report in, text out. They never decide anything.
 
+pub mod diff;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -18,6 +18,7 @@ mod privacy;
 mod profiles;
 mod properties;
 mod recording;
+mod report_diff;
 mod requests;
 mod schema;
 mod support_tools;
