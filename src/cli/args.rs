@@ -168,6 +168,21 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with = "replay")]
     pub plan: bool,
 
+    /// Run the audit again every SECONDS (default 30, at least 15) until it passes or is
+    /// interrupted: the first round prints the report, later ones only what changed. Stops at
+    /// once when the credentials are rejected; waits longer when HiBob rate-limits.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "30",
+        value_parser = clap::value_parser!(u64).range(15..=86400),
+        conflicts_with_all = ["plan", "record", "replay"],
+        help_heading = "Output"
+    )]
+    pub watch: Option<u64>,
+
     /// Write a redacted recording of every call to PATH (docs/recording.md). A recording asks
     /// for what every shipped profile needs, so it replays under any of them.
     #[arg(

@@ -145,6 +145,18 @@ fn finish(
     outputs: Outputs,
     io: &mut Io,
 ) -> Result<Exit, CliError> {
+    let ctx = Context {
+        profile: rules.name.clone(),
+        title: rules.title.clone(),
+        target: api.target(),
+        color: false,
+        width: super::width(io),
+        rerun: rerun(args),
+        verbose: args.verbose,
+    };
+    if let Some(interval) = args.watch {
+        return super::watch::run(api, args, rules, needs, limits, outputs, interval, ctx, io);
+    }
     let policy = super::policy(rules, &args.severity);
     let report = audit(
         api,
@@ -156,15 +168,6 @@ fn finish(
         args.output.quiet,
         io,
     );
-    let ctx = Context {
-        profile: rules.name.clone(),
-        title: rules.title.clone(),
-        target: api.target(),
-        color: false,
-        width: super::width(io),
-        rerun: rerun(args),
-        verbose: args.verbose,
-    };
     deliver(&report, ctx, &args.output, outputs, io)?;
     Ok(Exit::from_outcome(report.outcome()))
 }

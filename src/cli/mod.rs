@@ -8,6 +8,7 @@ pub mod files;
 mod man;
 mod progress;
 mod rules;
+mod watch;
 
 use std::io::{self, Read, Write};
 use std::path::Path;

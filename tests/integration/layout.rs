@@ -192,3 +192,88 @@ fn a_slow_call_shows_a_progress_line_on_a_terminal() {
         verbose.stderr
     );
 }
+
+/// `--watch` runs the audit again until it passes: an admin grants Basic info between two
+/// rounds, the second round says so and the run exits 0.
+#[test]
+fn watch_sees_a_permission_granted_between_rounds() {
+    use std::io::Read;
+    let fake = std::sync::Arc::new(FakeHiBob::start(granted(6).without("root")));
+    let base = fake.base_url();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hibob-audit"));
+    cmd.args([
+        "check",
+        "--profile",
+        "activtrak",
+        "--base-url",
+        &base,
+        "--watch=15",
+        "--output",
+    ])
+    .env_clear()
+    .envs(credentials())
+    .stdin(std::process::Stdio::null())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = dir.path().join("final.json");
+    cmd.arg(format!("json={}", json.display()));
+    let mut child = cmd.spawn().expect("spawn");
+    // Wait for the first round's calls, then grant the category.
+    let first_round = hibob_audit::probes::plan(
+        &hibob_audit::probes::Needs::of(
+            &hibob_audit::rules::profiles::load(&hibob_audit::rules::profiles::PROFILES[0])
+                .expect("activtrak"),
+        ),
+        hibob_audit::date::Date::from_ymd(2026, 1, 1),
+    )
+    .len();
+    let started = std::time::Instant::now();
+    while fake.requests().len() < first_round && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!json.exists(), "no output before the end");
+    fake.update(|c| {
+        c.readable.insert("root".into());
+    });
+    let status = child.wait().expect("wait");
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut stdout)
+        .expect("read");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read");
+    assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Round 2, after "), "{stdout}");
+    assert!(
+        stdout.contains("✓ Basic info: Name (root.firstName): now pass (was fail)"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("next run in 15 s"), "{stderr}");
+    // Two rounds, each the plan's calls: never more than HiBob's limits.
+    assert!(fake.requests().len() <= 2 * first_round);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("final report")).expect("JSON");
+    assert_eq!(doc["outcome"], "pass");
+}
+
+#[test]
+fn watch_stops_at_once_on_rejected_credentials() {
+    let mut config = granted(2);
+    config.metadata_fault = Fault::Status(401, "");
+    let fake = FakeHiBob::start(config);
+    let out = check(&fake, &["--profile", "activtrak", "--watch"]);
+    assert_eq!(out.code, 3);
+    assert_eq!(fake.requests().len(), 1, "one call, then stop");
+    // And --watch below the minimum is a usage error.
+    let out = check(&fake, &["--profile", "activtrak", "--watch=5"]);
+    assert_eq!(out.code, 2);
+}
