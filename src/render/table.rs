@@ -6,7 +6,7 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use owo_colors::OwoColorize;
 
 use super::{Context, TOOL, VERSION};
-use crate::report::{CheckStatus, Level, Outcome, Report};
+use crate::report::{CheckStatus, Code, Level, Outcome, Report};
 use crate::sanitize::terminal;
 
 fn status_cell(status: CheckStatus, color: bool) -> Cell {
@@ -57,7 +57,8 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     } else {
         table.force_no_tty();
     }
-    for check in &report.checks {
+    // The checks of --excess have their own section below.
+    for check in report.checks.iter().filter(|c| !c.is_excess()) {
         table.add_row(vec![
             status_cell(check.status, ctx.color),
             Cell::new(terminal(check.category.as_deref().unwrap_or("-"))),
@@ -91,9 +92,15 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     manual(report, &mut out);
     inferred(report, &mut out);
 
-    if !report.findings.is_empty() {
-        let _ = writeln!(out, "\nFindings ({}):", report.findings.len());
-        for f in &report.findings {
+    // `category-not-needed` findings are in "Granted but not needed" below.
+    let findings: Vec<&crate::report::Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code != Code::CategoryNotNeeded)
+        .collect();
+    if !findings.is_empty() {
+        let _ = writeln!(out, "\nFindings ({}):", findings.len());
+        for f in findings {
             let _ = writeln!(
                 out,
                 "\n{} {}  {}",
@@ -110,13 +117,16 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         }
     }
 
-    if !report.suppressed.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nSuppressed by the rules ({}):",
-            report.suppressed.len()
-        );
-        for sf in &report.suppressed {
+    granted_not_needed(report, ctx.color, &mut out);
+
+    let suppressed: Vec<&crate::report::SuppressedFinding> = report
+        .suppressed
+        .iter()
+        .filter(|s| s.finding.code != Code::CategoryNotNeeded)
+        .collect();
+    if !suppressed.is_empty() {
+        let _ = writeln!(out, "\nSuppressed by the rules ({}):", suppressed.len());
+        for sf in suppressed {
             let _ = writeln!(
                 out,
                 "\n{} {}  {}\n        reason: {}",
@@ -201,5 +211,78 @@ fn inferred(report: &Report, out: &mut String) {
     let _ = writeln!(out, "\nNot in the guide (required by the rules anyway):");
     for (why, whats) in groups {
         let _ = writeln!(out, "  {}: {}", terminal(&whats.join("; ")), terminal(why));
+    }
+}
+
+/// `check --excess`: what the group grants although the rules do not need it, sensitive first,
+/// each with the box to untick; what the rules accept on purpose, with the reason; and what is
+/// not granted, as least privilege wants.
+fn granted_not_needed(report: &Report, color: bool, out: &mut String) {
+    if !report.checks.iter().any(|c| c.is_excess()) {
+        return;
+    }
+    let granted = report.granted_not_needed();
+    let sensitive = granted
+        .iter()
+        .filter(|(f, _)| f.sensitive == Some(true))
+        .count();
+    let _ = writeln!(
+        out,
+        "\nGranted but not needed ({} sensitive, {} other):",
+        sensitive,
+        granted.len() - sensitive
+    );
+    if granted.is_empty() {
+        let _ = writeln!(
+            out,
+            "  nothing: the group grants no category or Time off box beyond the rules"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  untick each in {}, then Save; if the integration needs one after all, add it to the rules or accept it with [[allow_extra]] and the reason",
+            crate::permissions::GROUP_PATH
+        );
+    }
+    for (f, accepted) in granted {
+        let check = report.excess_check(f);
+        let label = check.map_or_else(
+            || f.category.clone().unwrap_or_default(),
+            |c| c.excess_label().to_string(),
+        );
+        let level = match accepted {
+            Some(_) => format!("{:<7}", "accepted"),
+            None => paint_level(f.level, color),
+        };
+        let _ = writeln!(
+            out,
+            "\n{level} {}{}: {}",
+            terminal(&label),
+            if f.sensitive == Some(true) {
+                " (sensitive)"
+            } else {
+                ""
+            },
+            terminal(check.map_or("", |c| c.evidence.as_str()))
+        );
+        if let Some(permission) = &f.permission {
+            let _ = writeln!(out, "        untick: {}", terminal(permission));
+        }
+        if let Some(reason) = accepted {
+            let _ = writeln!(out, "        accepted by the rules: {}", terminal(reason));
+        }
+    }
+    let not_granted: Vec<&str> = report
+        .not_granted()
+        .iter()
+        .map(|c| c.excess_label())
+        .collect();
+    if !not_granted.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot granted, as least privilege wants ({}): {}",
+            not_granted.len(),
+            terminal(&not_granted.join(", "))
+        );
     }
 }

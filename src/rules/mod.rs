@@ -264,6 +264,37 @@ pub struct ManualRule {
     pub source: Provenance,
 }
 
+/// What an `[[allow_extra]]` entry accepts beyond the rules' needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtraTarget {
+    /// A People's-data category, by display name (case-insensitive) or ID.
+    Category(String),
+    /// A Time off box `check --excess` can see: `private-requests` or `pending-requests`.
+    Timeoff(TimeoffCapability),
+}
+
+/// `[[allow_extra]]`: something the organisation grants the service user on purpose although
+/// the rules do not need it. `check --excess` reports it as suppressed, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AllowExtra {
+    pub target: ExtraTarget,
+    /// Why it is granted anyway; shown in every format.
+    pub reason: String,
+    /// Where it is in the rules file (1-based line), for the stale warning.
+    pub line: usize,
+}
+
+impl AllowExtra {
+    /// "the Personal category" or "the Time off box private-requests".
+    pub fn describe(&self) -> String {
+        match &self.target {
+            ExtraTarget::Category(c) => format!("the {c} category"),
+            ExtraTarget::Timeoff(cap) => format!("the Time off box {}", cap.as_str()),
+        }
+    }
+}
+
 /// One line of the vendor's guide that asks for a setting, in the guide's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GuideLine {
@@ -301,6 +332,9 @@ pub struct Rules {
     pub levels: BTreeMap<Code, Severity>,
     /// `[[suppress]]`: accepted gaps, each with a reason.
     pub suppressions: Vec<Suppression>,
+    /// `[[allow_extra]]`: what is granted on purpose beyond the needs, each with a reason
+    /// (judged with `check --excess` only).
+    pub allow_extra: Vec<AllowExtra>,
 }
 
 /// One problem in a rules file, at a line and column (both 1-based).
