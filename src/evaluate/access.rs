@@ -217,7 +217,7 @@ pub(super) fn failed(endpoint: &str, failure: &Failure, sink: &mut Sink) -> Code
     let (code, fix) = match (failure.kind, failure.status) {
         (FailureKind::NotRecorded, _) => (
             Code::CallNotRecorded,
-            "A recording holds what every shipped profile needs; these rules need more. Record again with them (hibob-audit check --rules PATH --record FILE), then replay the new recording.",
+            "A recording holds what every shipped profile needs; these rules need more. Record again with them (hibob-audit check --rules PATH --record FILE, with --excess too when the replay uses it), then replay the new recording.",
         ),
         (FailureKind::Transport, _) => (
             Code::RequestFailed,

@@ -354,14 +354,14 @@ fn granted_not_needed(report: &Report, out: &mut String) {
     } else {
         out.push_str("The group grants these although the rules do not need them. In the same permission group, untick each, then click **Save**. If the integration needs one after all, add it to the rules, or accept it with an `[[allow_extra]]` entry and the reason.\n\n");
     }
-    let item = |f: &Finding| {
+    let item = |f: &Finding, verb: &str| {
         let check = report.excess_check(f);
         let label = check.map_or_else(
             || md(f.category.as_deref().unwrap_or("")),
             |c| md(c.excess_label()),
         );
         format!(
-            "**{label}**{}: {} ({})",
+            "**{label}**{}: {verb}{}; {}",
             if f.sensitive == Some(true) {
                 " (sensitive)"
             } else {
@@ -372,7 +372,7 @@ fn granted_not_needed(report: &Report, out: &mut String) {
         )
     };
     for (f, _) in &to_untick {
-        let _ = writeln!(out, "- [ ] Untick {}", item(f));
+        let _ = writeln!(out, "- [ ] {}", item(f, "untick "));
     }
     if !to_untick.is_empty() {
         out.push('\n');
@@ -380,7 +380,12 @@ fn granted_not_needed(report: &Report, out: &mut String) {
     if !accepted.is_empty() {
         out.push_str("Granted on purpose (the rules accept these):\n\n");
         for (f, reason) in &accepted {
-            let _ = writeln!(out, "- {}. Reason: {}", item(f), md(reason.unwrap_or("")));
+            let _ = writeln!(
+                out,
+                "- {}. Reason: {}",
+                item(f, ""),
+                md(reason.unwrap_or(""))
+            );
         }
         out.push('\n');
     }
