@@ -423,3 +423,151 @@ fn stale(rules: &Rules, used: &[bool], sink: &mut Sink) {
         sink.finding(f);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::observations::FieldMeta;
+
+    fn meta(id: &str, category_id: &str, category_name: &str) -> FieldMeta {
+        FieldMeta {
+            id: id.into(),
+            name: None,
+            category_id: category_id.into(),
+            category_name: category_name.into(),
+            json_path: id.into(),
+        }
+    }
+
+    /// Basic info (needed), Payroll (sensitive, granted), About (not granted), Home
+    /// (sensitive, granted, accepted by the rules) and Training (not asked for).
+    fn observations(excess: bool) -> Observations {
+        let mut catalog = FieldCatalog {
+            total: 6,
+            ..FieldCatalog::default()
+        };
+        let email = meta("root.email", "root", "Basic info");
+        catalog.fields.insert(email.id.clone(), email.clone());
+        for (id, cid, name) in [
+            ("root.email", "root", "Basic info"),
+            ("payroll.salary.currency", "payroll", "Payroll"),
+            ("about.about", "about", "About"),
+            ("home.maritalStatus", "home", "Home"),
+            ("training.course", "training", "Training"),
+        ] {
+            let m = meta(id, cid, name);
+            catalog.categories.insert(
+                cid.into(),
+                CategoryMeta {
+                    id: cid.into(),
+                    name: name.into(),
+                    fields: 1,
+                    samples: vec![m.clone()],
+                    representative: Some(m),
+                },
+            );
+        }
+        let counts = |present, absent| FieldCounts {
+            present,
+            absent,
+            empty: 0,
+        };
+        let fields: BTreeMap<String, FieldCounts> = [
+            ("root.id", counts(10, 0)),
+            ("root.email", counts(10, 0)),
+            ("payroll.salary.currency", counts(4, 6)),
+            ("about.about", counts(0, 10)),
+            ("home.maritalStatus", counts(10, 0)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        Observations {
+            metadata: Observed {
+                endpoint: "GET /company/people/fields".into(),
+                outcome: CallOutcome::Answered(catalog),
+            },
+            people: Some(Observed {
+                endpoint: "POST /people/search".into(),
+                outcome: CallOutcome::Answered(PeopleCounts {
+                    employees: 10,
+                    fields,
+                    ..PeopleCounts::default()
+                }),
+            }),
+            timeoff: Vec::new(),
+            tables: Vec::new(),
+            docs: None,
+            excess,
+        }
+    }
+
+    fn rules() -> Rules {
+        crate::rules::parse(
+            "[integration]\nname = \"x\"\n[[fields]]\nid = \"root.email\"\npurpose = \"Email\"\n[[allow_extra]]\ncategory = \"home\"\nreason = \"on purpose\"\n[[allow_extra]]\ncategory = \"Bands\"\nreason = \"stale\"\n",
+            "x.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn judges_each_category_the_rules_do_not_need() {
+        let report = crate::evaluate::evaluate(&rules(), &observations(true));
+        let status = |id: &str| {
+            report
+                .checks
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.status)
+                .unwrap_or_else(|| panic!("no check {id}"))
+        };
+        assert_eq!(status("excess:category:payroll"), CheckStatus::Warn);
+        assert_eq!(status("excess:category:about"), CheckStatus::Pass);
+        assert_eq!(status("excess:category:home"), CheckStatus::Pass);
+        assert_eq!(status("excess:category:training"), CheckStatus::Unknown);
+        assert!(!report.checks.iter().any(|c| c.id.contains("basic-info")));
+
+        let payroll = report
+            .findings
+            .iter()
+            .find(|f| f.code == Code::CategoryNotNeeded)
+            .expect("Payroll");
+        assert_eq!(payroll.category.as_deref(), Some("Payroll"));
+        assert_eq!(
+            (payroll.level, payroll.sensitive),
+            (Level::Warning, Some(true))
+        );
+        assert!(payroll.message.contains("readable for 4 of 10 employees"));
+        assert_eq!(payroll.fields, ["payroll.salary.currency"]);
+        let json = serde_json::to_value(payroll).unwrap_or_default();
+        assert_eq!(json["sensitive"], true);
+
+        let home = &report.suppressed[0];
+        assert_eq!(home.finding.category.as_deref(), Some("Home"));
+        assert!(
+            home.reason
+                .starts_with("on purpose ([[allow_extra]], rules line 6)")
+        );
+
+        let stale: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::SuppressionUnused)
+            .collect();
+        assert_eq!(stale.len(), 1);
+        assert!(stale[0].message.contains("Bands"));
+        // Other findings carry no `sensitive` key.
+        let json = serde_json::to_value(stale[0]).unwrap_or_default();
+        assert!(json.get("sensitive").is_none());
+    }
+
+    #[test]
+    fn without_excess_nothing_is_judged() {
+        let report = crate::evaluate::evaluate(&rules(), &observations(false));
+        assert!(!report.checks.iter().any(Check::is_excess));
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        assert!(report.suppressed.is_empty());
+    }
+}

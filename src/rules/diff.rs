@@ -179,6 +179,15 @@ pub fn render(a: &Rules, b: &Rules) -> String {
         (an, manual(a)),
         (bn, manual(b)),
     );
+    let extra = |r: &Rules| -> (Vec<String>, &'static str) {
+        (r.allow_extra.iter().map(|a| a.describe()).collect(), "")
+    };
+    same &= section(
+        &mut out,
+        "Granted on purpose ([[allow_extra]])",
+        (an, extra(a)),
+        (bn, extra(b)),
+    );
     if same {
         out.push_str("\nThe two rules require the same.\n");
     }

@@ -557,6 +557,90 @@ extra = 1
     }
 
     #[test]
+    fn allow_extra_names_a_category_or_a_time_off_box_with_a_reason() {
+        let text = r#"[integration]
+name = "x"
+[[fields]]
+id = "root.email"
+purpose = "Email"
+[[allow_extra]]
+category = "Personal"
+reason = "birthdays"
+[[allow_extra]]
+timeoff = "private-requests"
+reason = "away status"
+"#;
+        let rules = parse(text, "x.toml").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            rules.allow_extra,
+            vec![
+                AllowExtra {
+                    target: ExtraTarget::Category("Personal".into()),
+                    reason: "birthdays".into(),
+                    line: 6,
+                },
+                AllowExtra {
+                    target: ExtraTarget::Timeoff(TimeoffCapability::PrivateRequests),
+                    reason: "away status".into(),
+                    line: 9,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn allow_extra_problems_come_with_their_lines() {
+        let text = r#"[integration]
+name = "x"
+[[categories]]
+name = "Payroll"
+[timeoff]
+require = ["pending-requests"]
+[[allow_extra]]
+category = "Personal"
+[[allow_extra]]
+timeoff = "balance"
+reason = "r"
+[[allow_extra]]
+category = "Home"
+timeoff = "private-requests"
+reason = "r"
+[[allow_extra]]
+category = "personal"
+reason = ""
+[[allow_extra]]
+category = "payroll"
+reason = "r"
+[[allow_extra]]
+timeoff = "pending-requests"
+reason = "r"
+[[allow_extra]]
+reason = "nothing named"
+colour = "red"
+"#;
+        let err = parse(text, "x.toml").unwrap_err();
+        let got: Vec<(usize, &str)> = err
+            .problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        let expect = |line: usize, words: &str| {
+            assert!(
+                got.iter().any(|(l, m)| *l == line && m.contains(words)),
+                "line {line}: `{words}` in {got:#?}"
+            );
+        };
+        expect(7, "needs a `reason`");
+        expect(10, "not a Time off box");
+        expect(14, "not both");
+        expect(18, "must not be empty");
+        expect(19, "which the rules require");
+        expect(22, "which the rules require");
+        expect(25, "needs a `category`");
+        expect(27, "unknown key `colour`");
+    }
+
+    #[test]
     fn lifecycle_statuses_match_labels_case_insensitively() {
         assert_eq!(
             LifecycleStatus::parse("garden LEAVE"),
