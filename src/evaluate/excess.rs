@@ -321,8 +321,8 @@ fn timeoff(rules: &Rules, obs: &Observations, sink: &mut Sink, used: &mut [bool]
             }
             ProbeRun::Ran(Observed {
                 outcome: CallOutcome::Answered(TimeoffAnswer::Outs { count, .. }),
-                ..
-            }) => Some(*count),
+                endpoint,
+            }) => Some((*count, endpoint.as_str())),
             ProbeRun::Ran(Observed { outcome, .. }) => {
                 let evidence = match outcome {
                     CallOutcome::Failed(f) => {
@@ -338,7 +338,7 @@ fn timeoff(rules: &Rules, obs: &Observations, sink: &mut Sink, used: &mut [bool]
                 None
             }
         };
-        if let Some(extended) = extended {
+        if let Some((extended, endpoint)) = extended {
             match base {
                 Some(base) if extended > base => {
                     let evidence = format!("{extended} absence(s) with {}, {base} without", b.flag);
@@ -363,7 +363,7 @@ fn timeoff(rules: &Rules, obs: &Observations, sink: &mut Sink, used: &mut [bool]
                         "",
                     ));
                     f.category = Some("Time off".into());
-                    f.endpoint = Some("GET /timeoff/whosout".into());
+                    f.endpoint = Some(endpoint.to_string());
                     f.permission = Some(permission);
                     f.sensitive = Some(b.sensitive);
                     let fix = f.fix.clone();
