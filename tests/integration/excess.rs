@@ -703,3 +703,34 @@ fn excess_adds_no_time_off_call_to_rules_without_time_off() {
             .is_some_and(|id| id.starts_with("excess:timeoff"))
     }),);
 }
+
+/// A category's name comes from HiBob: escaped before it reaches a terminal or a checklist.
+#[test]
+fn an_extra_categorys_name_cannot_act_on_the_terminal() {
+    let evil = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7} bank";
+    let config = granted(4).move_field("about.hobbies", "category_9", evil);
+    let mut config = config;
+    config.readable.insert("category_9".into());
+    let fake = FakeHiBob::start(config);
+    for format in ["table", "markdown"] {
+        let out = check(
+            &fake,
+            &["--profile", "activtrak", "--excess", "--color", "never", "--format", format],
+        );
+        assert!(
+            !out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{7}'),
+            "{format}: {}",
+            out.stdout
+        );
+        // Shown escaped (Markdown escapes the backslash once more).
+        assert!(out.stdout.contains("\\u{1b}"), "{format}: {}", out.stdout);
+    }
+    let doc = check(&fake, &["--profile", "activtrak", "--excess", "--format", "json"]).json();
+    let evil_finding = with_code(&doc, "category-not-needed")
+        .into_iter()
+        .find(|f| f["category"] == evil)
+        .expect("the custom category");
+    // "bank" makes a custom category sensitive.
+    assert_eq!(evil_finding["sensitive"], true);
+    assert_eq!(evil_finding["level"], "warning");
+}

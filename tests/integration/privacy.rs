@@ -77,7 +77,12 @@ fn no_scenario_and_no_format_leaks_a_value_or_the_token() {
         let fake = FakeHiBob::start(config);
         for profile in ["activtrak", "truto"] {
             for format in ["table", "json"] {
-                for extra in [&[][..], &["--verbose"][..], &["--color", "always"][..]] {
+                for extra in [
+                    &[][..],
+                    &["--verbose"][..],
+                    &["--color", "always"][..],
+                    &["--excess"][..],
+                ] {
                     let mut args = vec!["--profile", profile, "--format", format, "--timeout", "1"];
                     args.extend_from_slice(extra);
                     // `check` asserts the absence of sentinels, employee IDs and the token.
