@@ -168,7 +168,7 @@ fn categories(
             .max_by_key(|(_, counts)| (counts.present, std::cmp::Reverse(counts.absent)))
         else {
             // Asked for nothing of it (the search's field limit, or a replay): say so.
-            let _ = allowed(rules, used, &allow);
+            let _ = allowed(rules, used, allow);
             check.status = CheckStatus::Unknown;
             check.evidence = "not asked for".into();
             check.reason = format!(
@@ -223,7 +223,7 @@ fn categories(
             .map(|(id, counts)| evidence_of(id, counts))
             .collect::<Vec<FieldEvidence>>();
         let fix = f.fix.clone();
-        let effect = report(f, allowed(rules, used, &allow), sink);
+        let effect = report(f, allowed(rules, used, allow), sink);
         check.status = effect.status();
         check.reason = effect.annotate(format!(
             "granted although the rules do not need it{}",
@@ -367,7 +367,7 @@ fn timeoff(rules: &Rules, obs: &Observations, sink: &mut Sink, used: &mut [bool]
                     f.permission = Some(permission);
                     f.sensitive = Some(b.sensitive);
                     let fix = f.fix.clone();
-                    let effect = report(f, allowed(rules, used, &allow), sink);
+                    let effect = report(f, allowed(rules, used, allow), sink);
                     check.status = effect.status();
                     check.reason = effect.annotate(
                         "more absences with the flag: granted although the rules do not need it"
@@ -394,7 +394,7 @@ fn timeoff(rules: &Rules, obs: &Observations, sink: &mut Sink, used: &mut [bool]
         }
         if check.status == CheckStatus::Unknown {
             // Not judged: an [[allow_extra]] entry for it is not stale.
-            let _ = allowed(rules, used, &allow);
+            let _ = allowed(rules, used, allow);
         }
         sink.check(check);
     }

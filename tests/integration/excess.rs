@@ -715,7 +715,15 @@ fn an_extra_categorys_name_cannot_act_on_the_terminal() {
     for format in ["table", "markdown"] {
         let out = check(
             &fake,
-            &["--profile", "activtrak", "--excess", "--color", "never", "--format", format],
+            &[
+                "--profile",
+                "activtrak",
+                "--excess",
+                "--color",
+                "never",
+                "--format",
+                format,
+            ],
         );
         assert!(
             !out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{7}'),
@@ -725,7 +733,11 @@ fn an_extra_categorys_name_cannot_act_on_the_terminal() {
         // Shown escaped (Markdown escapes the backslash once more).
         assert!(out.stdout.contains("\\u{1b}"), "{format}: {}", out.stdout);
     }
-    let doc = check(&fake, &["--profile", "activtrak", "--excess", "--format", "json"]).json();
+    let doc = check(
+        &fake,
+        &["--profile", "activtrak", "--excess", "--format", "json"],
+    )
+    .json();
     let evil_finding = with_code(&doc, "category-not-needed")
         .into_iter()
         .find(|f| f["category"] == evil)
