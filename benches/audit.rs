@@ -425,6 +425,19 @@ fn measure(program: &str, args: &[String], env: &[(&str, &str)]) -> (f64, u64) {
     (wall, rss)
 }
 
+/// The calls and answer bytes the server counts during one run of `program`.
+fn counted(server: &Server, program: &str, args: &[String], env: &[(&str, &str)]) -> (u64, u64) {
+    let before = (
+        server.calls.load(Ordering::Relaxed),
+        server.bytes.load(Ordering::Relaxed),
+    );
+    measure(program, args, env);
+    (
+        server.calls.load(Ordering::Relaxed) - before.0,
+        server.bytes.load(Ordering::Relaxed) - before.1,
+    )
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
@@ -532,13 +545,7 @@ fn main() {
         // Warm up once each, then count the calls and bytes of one audit run.
         measure(exe, &audit_args, &env);
         measure("curl", &curl_args, &[]);
-        let before = (
-            server.calls.load(Ordering::Relaxed),
-            server.bytes.load(Ordering::Relaxed),
-        );
-        measure(exe, &audit_args, &env);
-        let calls_made = server.calls.load(Ordering::Relaxed) - before.0;
-        let bytes_received = server.bytes.load(Ordering::Relaxed) - before.1;
+        let (calls_made, bytes_received) = counted(&server, exe, &audit_args, &env);
 
         let (mut aw, mut ar, mut cw, mut cr, mut jw, mut jr, mut ratios) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -587,13 +594,7 @@ fn main() {
             .map(|s| s.to_string())
             .collect();
             measure(exe, &args, &env);
-            let before = (
-                sx.calls.load(Ordering::Relaxed),
-                sx.bytes.load(Ordering::Relaxed),
-            );
-            measure(exe, &args, &env);
-            let calls_x = sx.calls.load(Ordering::Relaxed) - before.0;
-            let bytes_x = sx.bytes.load(Ordering::Relaxed) - before.1;
+            let (calls_x, bytes_x) = counted(&sx, exe, &args, &env);
             let (mut xw, mut xr) = (vec![], vec![]);
             for _ in 0..runs {
                 let (w, r) = measure(exe, &args, &env);

@@ -426,6 +426,15 @@ impl Report {
         list
     }
 
+    /// The suppressed findings but `category-not-needed` ones, which renderers show under
+    /// "Granted but not needed" instead.
+    pub fn suppressed_gaps(&self) -> Vec<&SuppressedFinding> {
+        self.suppressed
+            .iter()
+            .filter(|s| s.finding.code != Code::CategoryNotNeeded)
+            .collect()
+    }
+
     /// The `check --excess` checks that found nothing granted: least privilege holds there.
     pub fn not_granted(&self) -> Vec<&Check> {
         self.checks

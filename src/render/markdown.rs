@@ -79,11 +79,7 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     not_in_guide(report, &mut out);
 
     // What --excess finds and the rules accept is under "Granted but not needed".
-    let suppressed: Vec<&crate::report::SuppressedFinding> = report
-        .suppressed
-        .iter()
-        .filter(|s| s.finding.code != Code::CategoryNotNeeded)
-        .collect();
+    let suppressed = report.suppressed_gaps();
     if !suppressed.is_empty() {
         out.push_str("## Accepted gaps\n\nThe rules file accepts these on purpose; they do not fail the audit.\n\n");
         for sf in suppressed {

@@ -119,11 +119,7 @@ pub fn render(report: &Report, ctx: &Context) -> String {
 
     granted_not_needed(report, ctx.color, &mut out);
 
-    let suppressed: Vec<&crate::report::SuppressedFinding> = report
-        .suppressed
-        .iter()
-        .filter(|s| s.finding.code != Code::CategoryNotNeeded)
-        .collect();
+    let suppressed = report.suppressed_gaps();
     if !suppressed.is_empty() {
         let _ = writeln!(out, "\nSuppressed by the rules ({}):", suppressed.len());
         for sf in suppressed {
