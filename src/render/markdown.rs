@@ -343,7 +343,13 @@ fn granted_not_needed(report: &Report, out: &mut String) {
     let (accepted, to_untick): (Vec<_>, Vec<_>) = granted
         .into_iter()
         .partition(|(_, reason)| reason.is_some());
-    if to_untick.is_empty() {
+    let unknown = report
+        .checks
+        .iter()
+        .any(|c| c.is_excess() && c.status == CheckStatus::Unknown);
+    if to_untick.is_empty() && unknown {
+        out.push_str("Nothing granted beyond the rules was seen, but some of it could not be checked (below).\n\n");
+    } else if to_untick.is_empty() {
         out.push_str(
             "The group grants nothing beyond what the rules need that the audit could see.\n\n",
         );

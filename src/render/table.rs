@@ -228,7 +228,17 @@ fn granted_not_needed(report: &Report, color: bool, out: &mut String) {
         sensitive,
         granted.len() - sensitive
     );
-    if granted.is_empty() {
+    let unknown = report
+        .checks
+        .iter()
+        .filter(|c| c.is_excess() && c.status == CheckStatus::Unknown)
+        .count();
+    if granted.is_empty() && unknown > 0 {
+        let _ = writeln!(
+            out,
+            "  none seen; {unknown} could not be judged (see \"Could not be judged\" above)"
+        );
+    } else if granted.is_empty() {
         let _ = writeln!(
             out,
             "  nothing: the group grants no category or Time off box beyond the rules"

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use crate::support::fake_hibob::{
-    FieldDef, ID_PREFIX, MORE_CATEGORIES, TimeoffPerm, default_fields, granted,
+    Fault, FieldDef, ID_PREFIX, MORE_CATEGORIES, TimeoffPerm, default_fields, granted,
 };
 use crate::support::{
     FakeHiBob, SENTINEL, TOKEN, check, check_of, run, snapshot_both, snapshot_settings, stable,
@@ -745,4 +745,44 @@ fn an_extra_categorys_name_cannot_act_on_the_terminal() {
     // "bank" makes a custom category sensitive.
     assert_eq!(evil_finding["sensitive"], true);
     assert_eq!(evil_finding["level"], "warning");
+}
+
+/// When the search does not answer, nothing is claimed: one unknown check says why.
+#[test]
+fn a_refused_search_claims_nothing_about_excess() {
+    // The time-off boxes are judged apart: here one is refused, the other proves nothing.
+    let config = granted(6)
+        .with_all_categories()
+        .without_timeoff(TimeoffPerm::Private)
+        .without_timeoff(TimeoffPerm::Pending)
+        .fault(
+            "/people/search",
+            Fault::Status(403, r#"{"error":"Forbidden"}"#),
+            None,
+        );
+    let fake = FakeHiBob::start(config);
+    let doc = check(
+        &fake,
+        &["--profile", "activtrak", "--excess", "--format", "json"],
+    )
+    .json();
+    let c = check_of(&doc, "excess");
+    assert_eq!(c["status"], "unknown");
+    assert_eq!(c["reason"], "the people search was refused");
+    assert!(with_code(&doc, "category-not-needed").is_empty());
+    assert!(with_code(&doc, "suppression-unused").is_empty());
+    assert_eq!(
+        check_of(&doc, "excess:timeoff:pending-requests")["status"],
+        "pass"
+    );
+    assert_eq!(
+        check_of(&doc, "excess:timeoff:private-requests")["status"],
+        "unknown"
+    );
+    let table = check(&fake, &["--profile", "activtrak", "--excess"]);
+    assert!(
+        table.stdout.contains("none seen; 2 could not be judged"),
+        "{}",
+        table.stdout
+    );
 }
