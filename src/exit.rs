@@ -5,9 +5,11 @@
 pub enum Exit {
     /// The audit ran and found no error-level finding (also: help, version, rules list, demo).
     Ok = 0,
-    /// The audit ran and found at least one error-level finding.
+    /// The audit ran and found at least one error-level finding. Also: `rules diff` of rules
+    /// that differ, `diff` of reports where something got worse (like diff(1)).
     Findings = 1,
-    /// Usage, rules or credential-input error: nothing was probed.
+    /// Usage, rules or credential-input error: nothing was probed. Also: `diff` of files that
+    /// cannot be compared.
     Usage = 2,
     /// The audit could not be completed: credentials rejected, network, timeout, an answer
     /// that is not JSON, a server error.
@@ -15,8 +17,29 @@ pub enum Exit {
 }
 
 impl Exit {
+    pub const ALL: [Exit; 4] = [Exit::Ok, Exit::Findings, Exit::Usage, Exit::Incomplete];
+
     pub fn code(self) -> u8 {
         self as u8
+    }
+
+    /// One line on what the code means: the man pages print it, README's table holds it word
+    /// for word (a test checks), and docs/exit-codes.md has a row for it with examples.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Exit::Ok => {
+                "no error-level finding (also `demo`, `rules`, `--help`; `rules diff`: the same rules; `diff`: nothing got worse)"
+            }
+            Exit::Findings => {
+                "at least one error-level finding (`rules diff`: the rules differ; `diff`: something got worse)"
+            }
+            Exit::Usage => {
+                "usage, rules or credential-input error: nothing was probed (`diff`: the files cannot be compared)"
+            }
+            Exit::Incomplete => {
+                "the audit could not be completed: credentials rejected, network, timeout, non-JSON answer, server error"
+            }
+        }
     }
 
     pub fn from_outcome(outcome: crate::report::Outcome) -> Self {
@@ -26,6 +49,19 @@ impl Exit {
             crate::report::Outcome::Incomplete => Exit::Incomplete,
         }
     }
+}
+
+/// The EXIT STATUS section of the man pages, from the same table.
+pub fn man_section() -> String {
+    let mut out = String::from(".SH \"EXIT STATUS\"\n");
+    for e in Exit::ALL {
+        out.push_str(&format!(
+            ".TP\n{}\n{}.\n",
+            e.code(),
+            e.summary().replace('`', "")
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

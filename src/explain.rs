@@ -379,18 +379,49 @@ pub fn explain(topic: &str) -> Option<String> {
         .map(|s| (s.answer)())
 }
 
-/// What `explain` knows, for an unknown topic.
+/// What `explain` knows, by kind (`explain --list`).
 pub fn topics() -> String {
-    format!(
-        "Finding codes: {}\nCategories: {}\nField IDs: {}\nSymptoms: \"employee number is empty\", \"terminated employees are missing\", \"no time off\", \"Missing permission\" (Merge), \"work email is empty\", \"section histories\", \"docs folders\", \"least privilege\"",
-        Code::names().join(", "),
-        CATEGORIES.join(", "),
-        OUT_OF_THE_BOX
-            .iter()
-            .map(|(f, _)| *f)
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    let mut out = String::from("Finding codes:\n");
+    for c in Code::all() {
+        out.push_str(&format!("  {c}\n"));
+    }
+    out.push_str("\nCategories:\n");
+    for c in CATEGORIES {
+        out.push_str(&format!("  {c}\n"));
+    }
+    out.push_str("\nField IDs:\n");
+    for (f, c) in OUT_OF_THE_BOX {
+        out.push_str(&format!("  {f} ({c})\n"));
+    }
+    out.push_str("\nSymptoms:\n");
+    for s in [
+        "employee number is empty",
+        "terminated employees are missing",
+        "no time off",
+        "Missing permission (Merge)",
+        "work email is empty",
+        "section histories",
+        "docs folders",
+        "least privilege",
+    ] {
+        out.push_str(&format!("  {s}\n"));
+    }
+    out
+}
+
+/// The known topic closest to an unknown one, when one is close enough: a code, a field ID
+/// (case-insensitively, `root.firstname` for `root.firstName`) or a category.
+pub fn suggest(topic: &str) -> Option<String> {
+    let t = topic.trim().to_lowercase();
+    let candidates = Code::all()
+        .map(|c| c.as_str().to_string())
+        .chain(OUT_OF_THE_BOX.iter().map(|(f, _)| f.to_string()))
+        .chain(CATEGORIES.iter().map(|c| c.to_string()));
+    candidates
+        .map(|c| (strsim::jaro_winkler(&t, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
 }
 
 #[cfg(test)]
@@ -433,6 +464,12 @@ mod tests {
                 .contains("permission group")
         );
         assert!(explain("frobnicate").is_none());
+        assert_eq!(suggest("root.firstname").as_deref(), Some("root.firstName"));
+        assert_eq!(
+            suggest("category-not-redable").as_deref(),
+            Some("category-not-readable")
+        );
+        assert_eq!(suggest("frobnicate"), None);
         let payroll = explain("payroll").unwrap();
         assert!(
             payroll.contains("View selected employees' Payroll section histories")

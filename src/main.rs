@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         stdin_is_terminal,
         env: &env,
         stdout_is_terminal,
+        stderr_is_terminal: std::io::stderr().is_terminal(),
         terminal_width: if stdout_is_terminal {
             comfy_table::Table::new().width()
         } else {

@@ -149,14 +149,47 @@ pub struct Refusal {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
-    /// No HTTP answer: connection, TLS, timeout.
+    /// No HTTP answer: the host name could not be resolved.
+    Dns,
+    /// No HTTP answer: the connection was refused, reset or not reachable.
+    Connect,
+    /// No HTTP answer: the server's TLS certificate was refused.
+    Certificate,
+    /// No HTTP answer: another TLS failure.
+    Tls,
+    /// No answer, or no whole answer, within `--timeout` or `--deadline`.
+    Timeout,
+    /// The connection broke, or another transport error.
     Transport,
-    /// An HTTP answer the audit cannot use: 5xx, 429, 404, non-JSON, malformed JSON.
+    /// An answer that is not JSON (a login page: the URL is not HiBob's API).
+    NotJson,
+    /// JSON that does not parse or is cut off.
+    Malformed,
+    /// 5xx: HiBob had a server error.
+    ServerError,
+    /// 429, still there after waiting.
+    RateLimited,
+    /// Another HTTP status the audit cannot use (400, 404, ...).
     Response,
     /// Replay only: the recording has no answer for the call.
     NotRecorded,
     /// An answer larger than its limit (`--max-answer-size`): reading stopped there.
     TooLarge,
+}
+
+impl FailureKind {
+    /// No HTTP answer came at all.
+    pub fn is_transport(self) -> bool {
+        matches!(
+            self,
+            FailureKind::Dns
+                | FailureKind::Connect
+                | FailureKind::Certificate
+                | FailureKind::Tls
+                | FailureKind::Timeout
+                | FailureKind::Transport
+        )
+    }
 }
 
 /// A call that could not be completed. `detail` names status, content type and size, never values.

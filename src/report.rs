@@ -369,9 +369,19 @@ pub struct SuppressedFinding {
     pub reason: String,
 }
 
+/// Why the audit could not proceed, and what to do: what the human formats lead with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headline {
+    pub cause: String,
+    pub fix: String,
+}
+
 /// The audit's verdict. Built by `evaluate`, rendered by `render`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
+    /// Set when the audit could not proceed (credentials rejected, host unreachable, TLS,
+    /// HiBob down, a web page instead of the API): the one thing that matters first.
+    pub headline: Option<Headline>,
     pub checks: Vec<Check>,
     pub findings: Vec<Finding>,
     pub suppressed: Vec<SuppressedFinding>,

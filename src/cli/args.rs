@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::render::Format;
+use crate::render::diff::DiffFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::Code;
@@ -28,19 +29,36 @@ pub enum Command {
     /// List, show, validate, write or compare rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Compare two JSON reports (`check --format json`): what was fixed, what is new, what
+    /// still fails.
+    ///
+    /// Exit 0 when nothing got worse, 1 when something did (a check now fails or warns where it
+    /// did not, or passed and cannot be judged now; an error-level finding appeared), 2 when the
+    /// files cannot be compared (not reports, different rules or format versions, missing).
+    Diff(DiffArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) on stdout: `hibob-audit man > hibob-audit.1`.
-    Man,
-    /// Explain a finding code, a field ID or a symptom, offline.
+    /// Print the man page (roff) on stdout: `hibob-audit man > hibob-audit.1`; or, with --dir,
+    /// write one page per command (hibob-audit.1, hibob-audit-check.1, ...) into DIR.
+    Man {
+        /// Write every page into this folder instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Explain a finding code, a field ID, a category or a symptom, offline. Without a topic,
+    /// or with --list, list the topics.
     Explain {
-        /// e.g. `category-not-readable`, `work.employeeIdInCompany`, `terminated employees are missing`.
-        #[arg(required = true, num_args = 1.., value_name = "TOPIC")]
+        /// e.g. `category-not-readable`, `work.employeeIdInCompany`, `Payroll`,
+        /// `terminated employees are missing`.
+        #[arg(num_args = 0.., value_name = "TOPIC")]
         topic: Vec<String>,
+        /// List what can be explained, by kind.
+        #[arg(long, conflicts_with = "topic")]
+        list: bool,
     },
 }
 
@@ -52,6 +70,8 @@ pub struct RulesSelection {
         long,
         value_name = "NAME",
         conflicts_with = "rules",
+        value_parser = profile_name(),
+        ignore_case = true,
         help_heading = "Rules"
     )]
     pub profile: Option<String>,
@@ -67,7 +87,8 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value_t = Format::Table, help_heading = "Output")]
     pub format: Format,
 
-    /// When to colour the table (NO_COLOR is honoured; never when stdout is not a terminal).
+    /// When to colour the table: auto (only on a terminal, and not when NO_COLOR is set),
+    /// always (even when piped), never. JSON, Markdown and JUnit are never coloured.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorChoice,
 
@@ -85,11 +106,12 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub rules: RulesSelection,
 
-    /// The service user's ID [default: $HIBOB_SERVICE_USER_ID].
+    /// The service user's ID, instead of the HIBOB_SERVICE_USER_ID environment variable.
     #[arg(long, value_name = "ID", help_heading = "Credentials")]
     pub service_user_id: Option<String>,
 
-    /// Read the token from this file [default: $HIBOB_SERVICE_USER_TOKEN].
+    /// Read the token from this file, instead of the HIBOB_SERVICE_USER_TOKEN environment
+    /// variable (warns when group or others can read the file).
     #[arg(
         long,
         value_name = "PATH",
@@ -98,7 +120,7 @@ pub struct CheckArgs {
     )]
     pub token_file: Option<PathBuf>,
 
-    /// Read the token from standard input.
+    /// Read the token from standard input (one line; never from a terminal).
     #[arg(long, help_heading = "Credentials")]
     pub token_stdin: bool,
 
@@ -133,7 +155,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 
-    /// Write each call (method, path, status, milliseconds) to stderr.
+    /// Write each call to stderr as it starts and as it ends: method, path, status,
+    /// milliseconds and the bytes read of the answer; never the token or a value.
     #[arg(long, short, help_heading = "Output")]
     pub verbose: bool,
 
@@ -149,6 +172,21 @@ pub struct CheckArgs {
     /// --record: the calls a recording makes (every shipped profile's), and nothing is written.
     #[arg(long, conflicts_with = "replay")]
     pub plan: bool,
+
+    /// Run the audit again every SECONDS (default 30, at least 15) until it passes or is
+    /// interrupted: the first round prints the report, later ones only what changed. Stops at
+    /// once when the credentials are rejected; waits longer when HiBob rate-limits.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "30",
+        value_parser = clap::value_parser!(u64).range(15..=86400),
+        conflicts_with_all = ["plan", "record", "replay"],
+        help_heading = "Output"
+    )]
+    pub watch: Option<u64>,
 
     /// Write a redacted recording of every call to PATH (docs/recording.md). A recording asks
     /// for what every shipped profile needs, so it replays under any of them.
@@ -169,15 +207,36 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct SeverityArgs {
     /// Make findings of CODE errors (repeatable).
-    #[arg(long, short = 'D', value_name = "CODE", value_parser = code, help_heading = "Severity")]
+    #[arg(
+        long,
+        short = 'D',
+        value_name = "CODE",
+        value_enum,
+        hide_possible_values = true,
+        help_heading = "Severity"
+    )]
     pub deny: Vec<Code>,
 
     /// Make findings of CODE warnings (repeatable).
-    #[arg(long, short = 'W', value_name = "CODE", value_parser = code, help_heading = "Severity")]
+    #[arg(
+        long,
+        short = 'W',
+        value_name = "CODE",
+        value_enum,
+        hide_possible_values = true,
+        help_heading = "Severity"
+    )]
     pub warn: Vec<Code>,
 
     /// Drop findings of CODE from the report (repeatable).
-    #[arg(long, short = 'A', value_name = "CODE", value_parser = code, help_heading = "Severity")]
+    #[arg(
+        long,
+        short = 'A',
+        value_name = "CODE",
+        value_enum,
+        hide_possible_values = true,
+        help_heading = "Severity"
+    )]
     pub allow: Vec<Code>,
 
     /// Warnings fail the audit too (exit 1).
@@ -185,13 +244,20 @@ pub struct SeverityArgs {
     pub strict: bool,
 }
 
-fn code(text: &str) -> Result<Code, String> {
-    Code::parse(text).ok_or_else(|| {
-        format!(
-            "unknown finding code `{text}`; the codes are: {}",
-            Code::names().join(", ")
-        )
-    })
+/// A shipped profile's name: completions offer them, and a typo gets "did you mean".
+fn profile_name() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::rules::profiles::names())
+}
+
+impl ValueEnum for Code {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::OnceLock<Vec<Code>> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| Code::all().collect())
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(self.description()))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -202,6 +268,30 @@ pub struct DemoArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report: the JSON of `hibob-audit check --format json` (`-` for stdin).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The later report, of the same rules (`-` for stdin).
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table, help_heading = "Output")]
+    pub format: DiffFormat,
+
+    /// When to colour the table: `auto` only on a terminal and when NO_COLOR is unset,
+    /// `always` even through a pipe.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorChoice,
+
+    /// Print nothing on stdout: only the exit code says whether something got worse.
+    #[arg(long, short, help_heading = "Output")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,6 +321,9 @@ pub enum RulesCommand {
         force: bool,
     },
     /// Show where two rules differ (shipped profile names or file paths).
+    ///
+    /// Exit 0 when they require the same, 1 when they differ, like diff(1); 2 for an unknown
+    /// profile, or a file that cannot be read or is invalid.
     Diff {
         /// The first rules: a profile name or a path.
         a: String,

@@ -155,8 +155,6 @@ fn finish(
     outputs: Outputs,
     io: &mut Io,
 ) -> Result<Exit, CliError> {
-    let policy = super::policy(rules, &args.severity);
-    let report = audit(api, rules, needs, &policy, limits, args.verbose, io);
     let ctx = Context {
         profile: rules.name.clone(),
         title: rules.title.clone(),
@@ -164,7 +162,22 @@ fn finish(
         color: false,
         width: super::width(io),
         rerun: rerun(args),
+        verbose: args.verbose,
     };
+    if let Some(interval) = args.watch {
+        return super::watch::run(api, args, rules, needs, limits, outputs, interval, ctx, io);
+    }
+    let policy = super::policy(rules, &args.severity);
+    let report = audit(
+        api,
+        rules,
+        needs,
+        &policy,
+        limits,
+        args.verbose,
+        args.output.quiet,
+        io,
+    );
     deliver(&report, ctx, &args.output, outputs, io)?;
     Ok(Exit::from_outcome(report.outcome()))
 }

@@ -16,7 +16,16 @@ pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
     };
     let policy = rules.policy();
     let needs = crate::probes::Needs::of(&rules);
-    let report = audit(&tenant, &rules, &needs, &policy, limits, false, io);
+    let report = audit(
+        &tenant,
+        &rules,
+        &needs,
+        &policy,
+        limits,
+        false,
+        args.output.quiet,
+        io,
+    );
     let ctx = Context {
         profile: rules.name.clone(),
         title: rules.title.clone(),
@@ -24,10 +33,11 @@ pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
         color: false,
         width: super::width(io),
         rerun: format!("hibob-audit check --profile {}", rules.name),
+        verbose: false,
     };
     deliver(&report, ctx, &args.output, outputs, io)?;
     let next = format!(
-        "\nThis was the embedded sample tenant: no credentials, no network. To audit your own tenant:\n\
+        "\nThis was the embedded sample tenant: no credentials, no network.\nTo audit your own tenant:\n\
          \x20 export {}=<service-user ID>\n\
          \x20 hibob-audit check --profile {} --token-file <file holding the token>\n\
          (or set {}; see README.md)\n",

@@ -3,16 +3,20 @@
 mod args;
 mod check;
 mod demo;
+mod diff;
 pub mod files;
+mod man;
+mod progress;
 mod rules;
+mod watch;
 
 use std::io::{self, Read, Write};
 use std::path::Path;
 
 pub use crate::render::Format;
 pub use args::{
-    CheckArgs, Cli, ColorChoice, Command, DemoArgs, OutputArgs, OutputTarget, RulesCommand,
-    RulesSelection, SeverityArgs,
+    CheckArgs, Cli, ColorChoice, Command, DemoArgs, DiffArgs, OutputArgs, OutputTarget,
+    RulesCommand, RulesSelection, SeverityArgs,
 };
 
 use crate::exit::Exit;
@@ -27,13 +31,12 @@ pub struct Io<'a> {
     pub stdin_is_terminal: bool,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub stdout_is_terminal: bool,
+    /// stderr is a terminal: the progress line may be drawn there.
+    pub stderr_is_terminal: bool,
     pub terminal_width: Option<u16>,
     /// Today's date (UTC), read from the clock by the binary.
     pub today: crate::date::Date,
 }
-
-/// The man page's EXIT STATUS section (the same table as docs/exit-codes.md).
-const MAN_EXIT_STATUS: &str = ".SH \"EXIT STATUS\"\n.TP\n0\nNo error-level finding (also demo, rules, explain, --help).\n.TP\n1\nAt least one error-level finding.\n.TP\n2\nUsage, rules or credential-input error: nothing was probed.\n.TP\n3\nThe audit could not be completed: credentials rejected, network, timeout, non-JSON answer, server error.\n";
 
 /// A failure before or outside the audit, with the exit code it maps to.
 #[derive(Debug)]
@@ -57,6 +60,7 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<Exit, CliError> {
         Command::Check(args) => check::run(&args, io),
         Command::Demo(args) => demo::run(&args, io),
         Command::Rules(cmd) => rules::run(&cmd, io),
+        Command::Diff(args) => diff::run(&args, io),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
@@ -64,17 +68,28 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<Exit, CliError> {
             emit(io, &String::from_utf8_lossy(&out))?;
             Ok(Exit::Ok)
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            clap_mangen::Man::new(cmd)
-                .render(&mut out)
-                .map_err(|e| CliError::usage(anyhow::anyhow!("cannot render the man page: {e}")))?;
-            out.extend_from_slice(MAN_EXIT_STATUS.as_bytes());
-            emit(io, &String::from_utf8_lossy(&out))?;
+        Command::Man { dir: None } => {
+            emit(io, &man::main_page()?)?;
             Ok(Exit::Ok)
         }
-        Command::Explain { topic } => {
+        Command::Man { dir: Some(dir) } => {
+            let written = man::write_all(&dir)?;
+            emit(
+                io,
+                &format!(
+                    "wrote {} man pages into {}: {}\n",
+                    written.len(),
+                    dir.display(),
+                    written.join(", ")
+                ),
+            )?;
+            Ok(Exit::Ok)
+        }
+        Command::Explain { topic, list } if list || topic.is_empty() => {
+            emit(io, &crate::explain::topics())?;
+            Ok(Exit::Ok)
+        }
+        Command::Explain { topic, .. } => {
             let topic = topic.join(" ");
             match crate::explain::explain(&topic) {
                 Some(text) => {
@@ -82,9 +97,11 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<Exit, CliError> {
                     Ok(Exit::Ok)
                 }
                 None => Err(CliError::usage(anyhow::anyhow!(
-                    "unknown topic `{}`. hibob-audit can explain:\n{}",
+                    "unknown topic `{}`.{} `hibob-audit explain --list` lists the topics.",
                     crate::sanitize::terminal(&topic),
-                    crate::explain::topics()
+                    crate::explain::suggest(&topic)
+                        .map(|s| format!(" Did you mean `{s}`?"))
+                        .unwrap_or_default()
                 ))),
             }
         }
@@ -159,8 +176,12 @@ pub fn emit(io: &mut Io, text: &str) -> Result<(), CliError> {
 }
 
 /// Table width: the terminal's, or 100 columns when stdout is not a terminal.
+/// Width of the human formats: the terminal's, else `COLUMNS`, else 100 columns.
 pub fn width(io: &Io) -> u16 {
-    io.terminal_width.unwrap_or(100).clamp(60, 200)
+    io.terminal_width
+        .or_else(|| (io.env)("COLUMNS").and_then(|c| c.trim().parse::<u16>().ok()))
+        .unwrap_or(100)
+        .clamp(40, 250)
 }
 
 /// Files named by `--output`, checked before any traffic so a bad path fails fast, written
@@ -196,7 +217,9 @@ impl Outputs {
 }
 
 /// Probes and evaluates: the pipeline that `check` and `demo` share. Retries and waits are
-/// said on stderr; with `verbose`, every call too.
+/// said on stderr; with `verbose`, every call's start and end too; on a terminal (and not
+/// `quiet`), a status line shows the call being waited for.
+#[allow(clippy::too_many_arguments)]
 pub fn audit(
     api: &dyn crate::client::HiBobApi,
     rules: &Rules,
@@ -204,39 +227,20 @@ pub fn audit(
     policy: &crate::policy::Policy,
     limits: crate::probes::Limits,
     verbose: bool,
+    quiet: bool,
     io: &mut Io,
 ) -> crate::report::Report {
-    // Probes run on two threads: they share stderr through a lock.
-    let stderr = std::sync::Mutex::new(&mut *io.stderr);
-    let say = |line: String| {
-        if let Ok(mut w) = stderr.lock() {
-            let _ = writeln!(w, "{line}");
-        }
-    };
-    let log = |e: &crate::probes::Event| match e {
-        crate::probes::Event::Call(c) if verbose => {
-            let status = c.status.map_or("no answer".to_string(), |s| s.to_string());
-            say(format!(
-                "hibob-audit: {} -> {status} in {} ms ({} bytes)",
-                c.endpoint, c.millis, c.bytes
-            ));
-        }
-        crate::probes::Event::Call(_) => {}
-        crate::probes::Event::Retry {
-            endpoint,
-            why,
-            wait,
-            attempt,
-        } => {
-            say(format!(
-                "hibob-audit: {endpoint}: {}; waiting {:.1} s before attempt {attempt} of {}",
-                crate::sanitize::terminal(why),
-                wait.as_secs_f32(),
-                crate::probes::call::MAX_ATTEMPTS
-            ));
-        }
-    };
-    let observations = crate::probes::run(api, needs, io.today, limits, &log);
+    let live = io.stderr_is_terminal && !quiet;
+    let width = usize::from(width(io));
+    let today = io.today;
+    // Probes run on two threads, and the status line on a third: they share stderr.
+    let feedback = progress::Feedback::new(&mut *io.stderr, verbose, live, width);
+    let observations = std::thread::scope(|s| {
+        s.spawn(|| feedback.run_ticker());
+        let observations = crate::probes::run(api, needs, today, limits, &|e| feedback.event(e));
+        feedback.finish();
+        observations
+    });
     crate::evaluate::evaluate_with(rules, &observations, policy)
 }
 

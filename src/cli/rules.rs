@@ -105,7 +105,12 @@ pub fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
         }
         RulesCommand::Diff { a, b } => {
             let (ra, rb) = (load_either(a)?, load_either(b)?);
-            emit(io, &rules::diff::render(&ra, &rb))?;
+            let diff = rules::diff::compare(&ra, &rb);
+            emit(io, &crate::sanitize::terminal_text(&diff.text))?;
+            // Like diff(1): 0 for the same rules, 1 for different ones.
+            if !diff.identical {
+                return Ok(Exit::Findings);
+            }
         }
     }
     Ok(Exit::Ok)

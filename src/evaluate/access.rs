@@ -38,6 +38,13 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
             f.endpoint = Some(metadata.endpoint.clone());
             f.evidence.http_status = Some(401);
             fix = f.fix.clone();
+            sink.headline(
+                format!(
+                    "HiBob rejected the service user's ID or token: HTTP 401 on {}, a call that needs no permission.",
+                    metadata.endpoint
+                ),
+                f.fix.clone().unwrap_or_default(),
+            );
             sink.finding(f);
             (
                 CheckStatus::Fail,
@@ -60,6 +67,13 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
             f.endpoint = Some(metadata.endpoint.clone());
             f.evidence.http_status = Some(r.status);
             fix = f.fix.clone();
+            sink.headline(
+                format!(
+                    "HiBob refused the one call that needs no permission (HTTP {} on {}): an IP allow-list most likely blocks this machine.",
+                    r.status, metadata.endpoint
+                ),
+                f.fix.clone().unwrap_or_default(),
+            );
             sink.finding(f);
             (
                 CheckStatus::Fail,
@@ -68,7 +82,10 @@ fn credentials(metadata: &Observed<crate::observations::FieldCatalog>, sink: &mu
                 vec![Code::EndpointForbidden],
             )
         }
-        CallOutcome::Failed(failure) => unfinished(&metadata.endpoint, failure, sink),
+        CallOutcome::Failed(failure) => {
+            lead(&metadata.endpoint, failure, sink);
+            unfinished(&metadata.endpoint, failure, sink)
+        }
     };
     sink.check(Check {
         id: "credentials".into(),
@@ -174,6 +191,7 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
             )
         }
         CallOutcome::Failed(failure) => {
+            lead(&people.endpoint, failure, sink);
             let (status, evidence, reason, codes) = unfinished(&people.endpoint, failure, sink);
             (status, evidence, reason, codes, None)
         }
@@ -194,6 +212,15 @@ fn people_search(obs: &Observations, sink: &mut Sink) -> Option<PeopleCounts> {
     counts
 }
 
+/// The audit could not proceed past this call: its cause leads the human report.
+fn lead(endpoint: &str, failure: &Failure, sink: &mut Sink) {
+    let (cause, fix) = cause(failure.kind);
+    sink.headline(
+        format!("{cause} ({endpoint}: {})", failure.detail),
+        fix.to_string(),
+    );
+}
+
 /// A check whose call could not be completed: unknown, with the failure's finding.
 fn unfinished(
     endpoint: &str,
@@ -211,35 +238,73 @@ fn unfinished(
     )
 }
 
+/// What went wrong, as a headline, and what to do, for each kind of failure.
+pub(super) fn cause(kind: FailureKind) -> (&'static str, &'static str) {
+    match kind {
+        FailureKind::Dns => (
+            "The host could not be resolved: its name is wrong, or DNS is not reachable from here.",
+            "Check --base-url (https://api.hibob.com/v1, or --sandbox) and this machine's DNS and network, then run again.",
+        ),
+        FailureKind::Connect => (
+            "The host could not be reached: the connection was refused or timed out before it opened.",
+            "Check the network, any proxy (HTTPS_PROXY) or firewall, and --base-url, then run again.",
+        ),
+        FailureKind::Certificate => (
+            "The server's TLS certificate was refused: it is self-signed, expired or for another host, or a proxy intercepts TLS.",
+            "Check --base-url; behind a TLS-intercepting proxy, run from a network without it. The audit never skips certificate checks.",
+        ),
+        FailureKind::Tls => (
+            "The TLS handshake with the host failed.",
+            "Check --base-url and any proxy between this machine and HiBob, then run again.",
+        ),
+        FailureKind::Timeout => (
+            "HiBob did not answer in time.",
+            "Run again later, or raise --timeout (per request) or --deadline (the whole audit).",
+        ),
+        FailureKind::Transport => (
+            "The connection to HiBob broke before the answer was complete.",
+            "Check the network and any proxy (HTTPS_PROXY), then run again.",
+        ),
+        FailureKind::NotJson => (
+            "The URL answers with a web page, not HiBob's API (HiBob answers unknown paths with its login page).",
+            "Check that --base-url points at HiBob's API: https://api.hibob.com/v1, or --sandbox; it ends in /v1.",
+        ),
+        FailureKind::Malformed => (
+            "HiBob's answer could not be read: the JSON is malformed or cut off.",
+            "Run again; if it persists, a proxy may alter answers, or HiBob has a problem: check HiBob's status page.",
+        ),
+        FailureKind::ServerError => (
+            "HiBob is having trouble: it answered with a server error.",
+            "HiBob had a server error: run again later; if it persists, check HiBob's status page.",
+        ),
+        FailureKind::RateLimited => (
+            "HiBob rate-limited the audit, and the wait it asked for did not fit the deadline.",
+            "HiBob limits each endpoint to about 50 calls a minute: wait a minute and run again.",
+        ),
+        FailureKind::Response => (
+            "HiBob answered with a status the audit cannot use.",
+            "Check that --base-url points at HiBob's API (https://api.hibob.com/v1, or --sandbox), then run again.",
+        ),
+        FailureKind::NotRecorded => (
+            "The recording has no answer for a call these rules need.",
+            "A recording holds what every shipped profile needs; these rules need more. Record again with them (hibob-audit check --rules PATH --record FILE, with --excess too when the replay uses it), then replay the new recording.",
+        ),
+        FailureKind::TooLarge => (
+            "An answer was larger than its limit, so reading stopped.",
+            "Check that --base-url points at HiBob's API. If the tenant really is this large, raise the limit with --max-answer-size ENDPOINT=SIZE (docs/reliability.md); memory grows with it.",
+        ),
+    }
+}
+
 /// A call that could not be completed: the audit is incomplete.
 pub(super) fn failed(endpoint: &str, failure: &Failure, sink: &mut Sink) -> Code {
     sink.incomplete();
-    let (code, fix) = match (failure.kind, failure.status) {
-        (FailureKind::NotRecorded, _) => (
-            Code::CallNotRecorded,
-            "A recording holds what every shipped profile needs; these rules need more. Record again with them (hibob-audit check --rules PATH --record FILE, with --excess too when the replay uses it), then replay the new recording.",
-        ),
-        (FailureKind::Transport, _) => (
-            Code::RequestFailed,
-            "Check the network, any proxy (HTTPS_PROXY) and --base-url, then run again.",
-        ),
-        (FailureKind::TooLarge, _) => (
-            Code::UnexpectedResponse,
-            "Check that --base-url points at HiBob's API. If the tenant really is this large, raise the limit with --max-answer-size ENDPOINT=SIZE (docs/reliability.md); memory grows with it.",
-        ),
-        (_, Some(429)) => (
-            Code::UnexpectedResponse,
-            "HiBob limits each endpoint to about 50 calls a minute: wait a minute and run again.",
-        ),
-        (_, Some(s)) if s >= 500 => (
-            Code::UnexpectedResponse,
-            "HiBob had a server error: run again later; if it persists, check HiBob's status page.",
-        ),
-        _ => (
-            Code::UnexpectedResponse,
-            "Check that --base-url points at HiBob's API (https://api.hibob.com/v1, or --sandbox), then run again.",
-        ),
+    let code = match failure.kind {
+        FailureKind::NotRecorded => Code::CallNotRecorded,
+        k if k.is_transport() => Code::RequestFailed,
+        _ => Code::UnexpectedResponse,
     };
+    let fix = cause(failure.kind).1;
     let mut f = Finding::new(
         code,
         Level::Error,

@@ -132,13 +132,10 @@ pub(super) fn evaluate<'w>(
             Some(&name),
         );
         c.evidence = format!(
-            "{} (best of {})",
+            "{} (best of {} field{})",
             counts_text(&counts),
-            samples
-                .iter()
-                .map(|(f, _)| f.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            samples.len(),
+            if samples.len() == 1 { "" } else { "s" }
         );
         c.reason = match code {
             Some(Code::CategoryNotReadable) => format!("{name} is not readable"),

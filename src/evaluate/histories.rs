@@ -73,8 +73,16 @@ fn judge(rule: &HistoryRule, endpoint: &str, a: &TableAnswer) -> Verdict {
             finding: None,
         };
     }
+    if a.rows == 0 {
+        return unknown(
+            "0 rows",
+            format!(
+                "no row came back: this employee may have no {category} table yet; check \"{category} section histories\" in HiBob"
+            ),
+        );
+    }
     unknown(
-        format!("{} row(s)", a.rows),
+        format!("{} row", a.rows),
         format!(
             "only the current row came back: either this employee has no {category} history, or only \"View selected employees' {category} sections\" is granted (HiBob answers alike); check \"{category} section histories\" in HiBob"
         ),

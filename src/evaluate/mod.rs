@@ -32,6 +32,7 @@ pub(crate) struct Sink<'p> {
     suppressed: Vec<SuppressedFinding>,
     allowed: usize,
     complete: bool,
+    headline: Option<crate::report::Headline>,
 }
 
 impl Effect {
@@ -74,6 +75,7 @@ impl<'p> Sink<'p> {
             suppressed: Vec::new(),
             allowed: 0,
             complete: true,
+            headline: None,
         }
     }
 
@@ -140,6 +142,13 @@ impl<'p> Sink<'p> {
         }
     }
 
+    /// Says why the audit could not proceed; the first cause stays.
+    pub(crate) fn headline(&mut self, cause: String, fix: String) {
+        if self.headline.is_none() {
+            self.headline = Some(crate::report::Headline { cause, fix });
+        }
+    }
+
     pub(crate) fn incomplete(&mut self) {
         self.complete = false;
     }
@@ -201,6 +210,7 @@ pub fn evaluate_with(rules: &Rules, observations: &Observations, policy: &Policy
             .then(a.endpoint.cmp(&b.endpoint))
     });
     Report {
+        headline: sink.headline,
         checks: sink.checks,
         findings,
         suppressed: sink.suppressed,

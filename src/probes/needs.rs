@@ -106,6 +106,11 @@ impl Needs {
     pub fn wants(&self, cap: TimeoffCapability) -> bool {
         self.timeoff.contains(&cap)
     }
+
+    /// Whether a probe asks about one visible employee (a table, the docs, a balance).
+    pub fn per_employee(&self) -> bool {
+        !self.tables.is_empty() || self.docs || self.wants(TimeoffCapability::Balance)
+    }
 }
 
 #[cfg(test)]

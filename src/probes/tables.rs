@@ -242,8 +242,8 @@ impl<'de> Visitor<'de> for IgnoredBoolVisitor {
     }
 }
 
-/// `restricted_columns`: the column names field-level permissions withhold (column names are
-/// field IDs, not values), bounded.
+/// `restricted_columns`: the names of the columns field-level permissions withhold (table
+/// column names such as `department`, never values), bounded.
 #[derive(Default)]
 struct Restricted {
     history: Vec<String>,

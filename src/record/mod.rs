@@ -19,7 +19,7 @@ pub const FORMAT: &str = "hibob-audit-recording";
 pub const VERSION: u32 = 1;
 
 /// What every recording says about itself, for the human who reads it before sending it.
-pub const NOTICE: &str = "Redacted by hibob-audit: employee IDs are pseudonyms (employee-0001, ...), every other employee value is a type marker (<text>, <number>, <bool>); null and empty values, key presence, lifecycle labels, field metadata and policy type names are kept. No token and no Authorization header.";
+pub const NOTICE: &str = "Redacted by hibob-audit: employee IDs are pseudonyms (employee-0001, ...), every other employee value is a type marker (<text>, <number>, <bool>); null and empty values, key presence, lifecycle labels, field metadata, policy type names, table rows' isCurrent flags, withheld column names and docs folder names are kept. No token and no Authorization header.";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recording {

@@ -21,9 +21,17 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
+pub(super) struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    /// This hibob-audit.
+    pub(super) const THIS: Tool = Tool {
+        name: TOOL,
+        version: VERSION,
+    };
 }
 
 #[derive(Serialize)]

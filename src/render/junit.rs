@@ -226,6 +226,7 @@ mod tests {
         fn junit_is_well_formed_for_any_string(text in hostile(), complete in any::<bool>()) {
             let finding = Finding::new(Code::CategoryNotReadable, Level::Error, text.clone());
             let report = Report {
+                headline: None,
                 checks: [CheckStatus::Pass, CheckStatus::Warn, CheckStatus::Fail, CheckStatus::Unknown, CheckStatus::Manual]
                     .into_iter()
                     .map(|s| check(s, &text))
@@ -243,6 +244,7 @@ mod tests {
                 color: false,
                 width: 100,
                 rerun: text.clone(),
+                verbose: false,
             };
             let out = render(&report, &ctx);
             let doc = roxmltree::Document::parse(&out);

@@ -8,7 +8,7 @@ use super::Context;
 use crate::report::{CheckStatus, Code, Finding, Report};
 
 /// Escapes text for Markdown (and control characters, as for a terminal).
-fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     let clean = crate::sanitize::terminal(text);
     let mut out = String::with_capacity(clean.len());
     for c in clean.chars() {
@@ -50,6 +50,19 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         let _ = write!(out, "; {n} employee(s) visible");
     }
     out.push_str(".\n\n");
+
+    if let Some(h) = &report.headline {
+        let _ = writeln!(
+            out,
+            "## The audit could not proceed\n\n{}\n\n**Fix:** {}\n",
+            md(&h.cause),
+            md(&h.fix)
+        );
+        if !ctx.verbose {
+            rerun(ctx, &mut out);
+            return super::wrap::markdown(&out, usize::from(ctx.width));
+        }
+    }
 
     if !report.complete {
         out.push_str("## The audit could not finish\n\n");
@@ -103,11 +116,15 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         out.push('\n');
     }
 
-    out.push_str("## Run the audit again\n\nAfter saving the permission group, run:\n\n```sh\n");
-    out.push_str("export HIBOB_SERVICE_USER_ID=...     # the service user's ID\n");
-    out.push_str("export HIBOB_SERVICE_USER_TOKEN=...  # its token; never on the command line\n");
-    let _ = writeln!(out, "{}\n```", ctx.rerun);
-    out
+    rerun(ctx, &mut out);
+    super::wrap::markdown(&out, usize::from(ctx.width))
+}
+
+/// How to run the audit again, the token never on the command line.
+fn rerun(ctx: &Context, out: &mut String) {
+    out.push_str("## Run the audit again\n\nAfter saving the permission group, run (the token in a file only you can read, never on the command line):\n\n```sh\n");
+    out.push_str("export HIBOB_SERVICE_USER_ID=...   # the service user's ID\n");
+    let _ = writeln!(out, "{} --token-file token.txt\n```", ctx.rerun);
 }
 
 fn steps(report: &Report, out: &mut String) {

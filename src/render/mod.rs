@@ -1,10 +1,12 @@
 //! Renderers: a report in, text out. They never decide anything.
 
+pub mod diff;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod plan;
 pub mod table;
+pub mod wrap;
 
 use crate::report::Report;
 
@@ -18,8 +20,10 @@ pub struct Context {
     /// Where the calls went: a base URL, or the demo's sample tenant.
     pub target: String,
     pub color: bool,
-    /// Table width in columns.
+    /// Width in columns: the table and the wrapped text fit it.
     pub width: u16,
+    /// `-v`: list every check even when the audit could not proceed.
+    pub verbose: bool,
     /// The command that runs the audit again, without secrets (for the checklist).
     pub rerun: String,
 }

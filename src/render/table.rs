@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use owo_colors::OwoColorize;
 
+use super::wrap::hanging;
 use super::{Context, TOOL, VERSION};
 use crate::report::{CheckStatus, Code, Level, Outcome, Report};
 use crate::sanitize::terminal;
@@ -35,17 +36,137 @@ fn paint_level(level: Level, color: bool) -> String {
     }
 }
 
+/// Indent of every line under a finding's first line: it hangs under the code.
+const HANG: &str = "        ";
+
 pub fn render(report: &Report, ctx: &Context) -> String {
+    let max = usize::from(ctx.width);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{TOOL} {VERSION}: {} (rules `{}`) against {}",
-        terminal(&ctx.title),
-        terminal(&ctx.profile),
-        terminal(&ctx.target)
+        "{}",
+        hanging(
+            "",
+            "  ",
+            &format!(
+                "{TOOL} {VERSION}: {} (rules `{}`) against {}",
+                terminal(&ctx.title),
+                terminal(&ctx.profile),
+                terminal(&ctx.target)
+            ),
+            max
+        )
     );
     out.push('\n');
 
+    // When the audit could not proceed, its cause comes first, and the rows it left unknown
+    // only with -v.
+    let lead = report.headline.as_ref();
+    if let Some(h) = lead {
+        let label = paint_level(crate::report::Level::Error, ctx.color);
+        let _ = writeln!(
+            out,
+            "{}",
+            hanging(&format!("{label} "), HANG, &terminal(&h.cause), max)
+        );
+        let _ = writeln!(
+            out,
+            "{}\n",
+            hanging(
+                &format!("{HANG}fix: "),
+                &format!("{HANG}     "),
+                &terminal(&h.fix),
+                max
+            )
+        );
+    }
+    if lead.is_none() || ctx.verbose {
+        checks_table(report, ctx, &mut out);
+        unknown(report, max, &mut out);
+        manual(report, max, &mut out);
+        inferred(report, max, &mut out);
+    } else {
+        let _ = writeln!(
+            out,
+            "{} of {} checks could not be judged; -v lists them.",
+            report.unknown_checks().len(),
+            report.checks.len()
+        );
+    }
+
+    // `category-not-needed` findings are in "Granted but not needed" below.
+    let findings: Vec<&crate::report::Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code != Code::CategoryNotNeeded)
+        .collect();
+    if !findings.is_empty() {
+        let _ = writeln!(out, "\nFindings ({}):", findings.len());
+        for f in findings {
+            let first = format!("{} {}  ", paint_level(f.level, ctx.color), f.code);
+            let _ = writeln!(
+                out,
+                "\n{}",
+                hanging(&first, HANG, &terminal(&f.message), max)
+            );
+            if let Some(permission) = &f.permission {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    hanging(
+                        &format!("{HANG}permission: "),
+                        &format!("{HANG}            "),
+                        &terminal(permission),
+                        max
+                    )
+                );
+            }
+            // The headline said this fix already.
+            if let Some(fix) = f.fix.as_ref().filter(|x| lead.is_none_or(|h| h.fix != **x)) {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    hanging(
+                        &format!("{HANG}fix: "),
+                        &format!("{HANG}     "),
+                        &terminal(fix),
+                        max
+                    )
+                );
+            }
+        }
+    }
+
+    granted_not_needed(report, ctx.color, max, &mut out);
+
+    let suppressed = report.suppressed_gaps();
+    if !suppressed.is_empty() {
+        let _ = writeln!(out, "\nSuppressed by the rules ({}):", suppressed.len());
+        for sf in suppressed {
+            let first = format!(
+                "{} {}  ",
+                paint_level(sf.finding.level, ctx.color),
+                sf.finding.code
+            );
+            let _ = writeln!(
+                out,
+                "\n{}\n{}",
+                hanging(&first, HANG, &terminal(&sf.finding.message), max),
+                hanging(
+                    &format!("{HANG}reason: "),
+                    &format!("{HANG}        "),
+                    &terminal(&sf.reason),
+                    max
+                )
+            );
+        }
+    }
+
+    summary(report, ctx, &mut out);
+    out
+}
+
+fn checks_table(report: &Report, ctx: &Context, out: &mut String) {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
@@ -67,73 +188,39 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         ]);
     }
     let _ = writeln!(out, "{table}");
+}
 
+/// The checks that could not be judged, one line per reason, so a stopped audit does not
+/// repeat itself.
+fn unknown(report: &Report, max: usize, out: &mut String) {
     let unknown = report.unknown_checks();
-    if !unknown.is_empty() {
-        let _ = writeln!(out, "\nCould not be judged ({}):", unknown.len());
-        // One line per reason, so a stopped audit does not repeat itself.
-        let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
-        for c in unknown {
-            match reasons.iter_mut().find(|(r, _)| *r == c.reason) {
-                Some((_, whats)) => whats.push(&c.what),
-                None => reasons.push((&c.reason, vec![&c.what])),
-            }
-        }
-        for (reason, whats) in reasons {
-            let _ = writeln!(
-                out,
-                "  {}: {}",
-                terminal(&whats.join("; ")),
-                terminal(reason)
-            );
+    if unknown.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nCould not be judged ({}):", unknown.len());
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for c in unknown {
+        match reasons.iter_mut().find(|(r, _)| *r == c.reason) {
+            Some((_, whats)) => whats.push(&c.what),
+            None => reasons.push((&c.reason, vec![&c.what])),
         }
     }
-
-    manual(report, &mut out);
-    inferred(report, &mut out);
-
-    // `category-not-needed` findings are in "Granted but not needed" below.
-    let findings: Vec<&crate::report::Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.code != Code::CategoryNotNeeded)
-        .collect();
-    if !findings.is_empty() {
-        let _ = writeln!(out, "\nFindings ({}):", findings.len());
-        for f in findings {
-            let _ = writeln!(
-                out,
-                "\n{} {}  {}",
-                paint_level(f.level, ctx.color),
-                f.code,
-                terminal(&f.message)
-            );
-            if let Some(permission) = &f.permission {
-                let _ = writeln!(out, "        permission: {}", terminal(permission));
-            }
-            if let Some(fix) = &f.fix {
-                let _ = writeln!(out, "        fix: {}", terminal(fix));
-            }
-        }
+    for (reason, whats) in reasons {
+        let _ = writeln!(
+            out,
+            "{}",
+            hanging(
+                "  ",
+                "      ",
+                &format!("{}: {}", terminal(&whats.join("; ")), terminal(reason)),
+                max
+            )
+        );
     }
+}
 
-    granted_not_needed(report, ctx.color, &mut out);
-
-    let suppressed = report.suppressed_gaps();
-    if !suppressed.is_empty() {
-        let _ = writeln!(out, "\nSuppressed by the rules ({}):", suppressed.len());
-        for sf in suppressed {
-            let _ = writeln!(
-                out,
-                "\n{} {}  {}\n        reason: {}",
-                paint_level(sf.finding.level, ctx.color),
-                sf.finding.code,
-                terminal(&sf.finding.message),
-                terminal(&sf.reason)
-            );
-        }
-    }
-
+/// The verdict and the counts, wrapped.
+fn summary(report: &Report, ctx: &Context, out: &mut String) {
     let s = report.summary();
     let outcome = report.outcome();
     let verdict = outcome.as_str().to_uppercase();
@@ -145,9 +232,8 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     };
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let _ = write!(
-        out,
-        "\n{verdict}: {}, {}, {}; checks: {} pass, {} warn, {} fail, {} unknown",
+    let mut text = format!(
+        "{}, {}, {}; checks: {} pass, {} warn, {} fail, {} unknown",
         plural(s.errors, "error", "errors"),
         plural(s.warnings, "warning", "warnings"),
         plural(s.infos, "info", "infos"),
@@ -157,40 +243,53 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         s.unknown
     );
     if s.manual > 0 {
-        let _ = write!(out, "; {} to confirm by hand", s.manual);
+        text.push_str(&format!("; {} to confirm by hand", s.manual));
     }
     if let Some(n) = s.employees_visible {
-        let _ = write!(out, "; {} visible", crate::evaluate::employees(n));
+        text.push_str(&format!("; {} visible", crate::evaluate::employees(n)));
     }
     if s.suppressed > 0 || s.allowed > 0 {
-        let _ = write!(out, "; {} suppressed, {} allowed", s.suppressed, s.allowed);
+        text.push_str(&format!(
+            "; {} suppressed, {} allowed",
+            s.suppressed, s.allowed
+        ));
     }
-    out.push('\n');
-    out
+    let _ = writeln!(
+        out,
+        "\n{}",
+        hanging(&format!("{verdict}: "), "  ", &text, usize::from(ctx.width))
+    );
 }
 
 /// The guide's lines a read-only audit cannot prove, with why and the guide's words.
-fn manual(report: &Report, out: &mut String) {
+fn manual(report: &Report, max: usize, out: &mut String) {
     let manual = report.manual_checks();
     if manual.is_empty() {
         return;
     }
     let _ = writeln!(out, "\nConfirm by hand ({}):", manual.len());
     for c in manual {
+        let permission = terminal(c.permission.as_deref().unwrap_or(&c.what));
+        let _ = writeln!(out, "{}", hanging("  - ", "    ", &permission, max));
+        for q in &c.guide_text {
+            let quote = format!("\"{}\"", terminal(q));
+            let _ = writeln!(
+                out,
+                "{}",
+                hanging("      your guide: ", "        ", &quote, max)
+            );
+        }
+        let why = terminal(&c.reason);
         let _ = writeln!(
             out,
-            "  - {}",
-            terminal(c.permission.as_deref().unwrap_or(&c.what))
+            "{}",
+            hanging("      why by hand: ", "        ", &why, max)
         );
-        for q in &c.guide_text {
-            let _ = writeln!(out, "      your guide: \"{}\"", terminal(q));
-        }
-        let _ = writeln!(out, "      why by hand: {}", terminal(&c.reason));
     }
 }
 
 /// Requirements the guide does not ask for, grouped by why the rules have them.
-fn inferred(report: &Report, out: &mut String) {
+fn inferred(report: &Report, max: usize, out: &mut String) {
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for c in &report.checks {
         let Some(why) = c.inferred.as_deref() else {
@@ -206,14 +305,15 @@ fn inferred(report: &Report, out: &mut String) {
     }
     let _ = writeln!(out, "\nNot in the guide (required by the rules anyway):");
     for (why, whats) in groups {
-        let _ = writeln!(out, "  {}: {}", terminal(&whats.join("; ")), terminal(why));
+        let text = format!("{}: {}", terminal(&whats.join("; ")), terminal(why));
+        let _ = writeln!(out, "{}", hanging("  ", "      ", &text, max));
     }
 }
 
 /// `check --excess`: what the group grants although the rules do not need it, sensitive first,
 /// each with the box to untick; what the rules accept on purpose, with the reason; and what is
 /// not granted, as least privilege wants.
-fn granted_not_needed(report: &Report, color: bool, out: &mut String) {
+fn granted_not_needed(report: &Report, color: bool, max: usize, out: &mut String) {
     if !report.checks.iter().any(|c| c.is_excess()) {
         return;
     }
@@ -233,23 +333,17 @@ fn granted_not_needed(report: &Report, color: bool, out: &mut String) {
         .iter()
         .filter(|c| c.is_excess() && c.status == CheckStatus::Unknown)
         .count();
-    if granted.is_empty() && unknown > 0 {
-        let _ = writeln!(
-            out,
-            "  none seen; {unknown} could not be judged (see \"Could not be judged\" above)"
-        );
+    let intro = if granted.is_empty() && unknown > 0 {
+        format!("none seen; {unknown} could not be judged (see \"Could not be judged\" above)")
     } else if granted.is_empty() {
-        let _ = writeln!(
-            out,
-            "  nothing: the group grants no category or Time off box beyond the rules"
-        );
+        "nothing: the group grants no category or Time off box beyond the rules".to_string()
     } else {
-        let _ = writeln!(
-            out,
-            "  untick each in {}, then Save; if the integration needs one after all, add it to the rules or accept it with [[allow_extra]] and the reason",
+        format!(
+            "untick each in {}, then Save; if the integration needs one after all, add it to the rules or accept it with [[allow_extra]] and the reason",
             crate::permissions::GROUP_PATH
-        );
-    }
+        )
+    };
+    let _ = writeln!(out, "{}", hanging("  ", "  ", &intro, max));
     for (f, accepted) in granted {
         let check = report.excess_check(f);
         let label = check.map_or_else(
@@ -260,9 +354,8 @@ fn granted_not_needed(report: &Report, color: bool, out: &mut String) {
             Some(_) => format!("{:<7}", "accepted"),
             None => paint_level(f.level, color),
         };
-        let _ = writeln!(
-            out,
-            "\n{level} {}{}: {}",
+        let text = format!(
+            "{}{}: {}",
             terminal(&label),
             if f.sensitive == Some(true) {
                 " (sensitive)"
@@ -271,11 +364,30 @@ fn granted_not_needed(report: &Report, color: bool, out: &mut String) {
             },
             terminal(check.map_or("", |c| c.evidence.as_str()))
         );
+        let _ = writeln!(out, "\n{}", hanging(&format!("{level} "), HANG, &text, max));
         if let Some(permission) = &f.permission {
-            let _ = writeln!(out, "        untick: {}", terminal(permission));
+            let _ = writeln!(
+                out,
+                "{}",
+                hanging(
+                    &format!("{HANG}untick: "),
+                    &format!("{HANG}        "),
+                    &terminal(permission),
+                    max
+                )
+            );
         }
         if let Some(reason) = accepted {
-            let _ = writeln!(out, "        accepted by the rules: {}", terminal(reason));
+            let _ = writeln!(
+                out,
+                "{}",
+                hanging(
+                    &format!("{HANG}accepted by the rules: "),
+                    &format!("{HANG}  "),
+                    &terminal(reason),
+                    max
+                )
+            );
         }
     }
     let not_granted: Vec<&str> = report
@@ -284,11 +396,11 @@ fn granted_not_needed(report: &Report, color: bool, out: &mut String) {
         .map(|c| c.excess_label())
         .collect();
     if !not_granted.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nNot granted, as least privilege wants ({}): {}",
+        let text = format!(
+            "Not granted, as least privilege wants ({}): {}",
             not_granted.len(),
             terminal(&not_granted.join(", "))
         );
+        let _ = writeln!(out, "\n{}", hanging("", "  ", &text, max));
     }
 }

@@ -1,4 +1,5 @@
-//! `rules diff A B`: where two rules files (vendor guides) disagree.
+//! `rules diff A B`: where two rules files (vendor guides) disagree. Identical rules say so,
+//! and the command exits 0 for the same rules and 1 for different ones, like `diff`.
 
 use std::fmt::Write as _;
 
@@ -41,11 +42,38 @@ fn section(
     only_a.is_empty() && only_b.is_empty() && level_a == level_b
 }
 
-/// A readable comparison. Empty sections say "(none)"; identical rules say so.
-pub fn render(a: &Rules, b: &Rules) -> String {
-    let mut out = String::new();
+/// Two rules compared: whether they require the same, and the text that says where not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// Both rules require the same in every section (names, titles and sources aside).
+    pub identical: bool,
+    pub text: String,
+}
+
+/// A readable comparison. Empty sections say "(none)"; identical rules say only that.
+pub fn compare(a: &Rules, b: &Rules) -> Comparison {
+    let (same, sections) = sections(a, b);
     let (an, bn) = (&a.name, &b.name);
-    let _ = writeln!(out, "Rules `{an}` (A) against `{bn}` (B)\n");
+    let text = if same {
+        format!("Rules `{an}` (A) and `{bn}` (B) are identical: they require the same.\n")
+    } else {
+        format!("Rules `{an}` (A) against `{bn}` (B)\n\n{sections}")
+    };
+    Comparison {
+        identical: same,
+        text,
+    }
+}
+
+/// Every section, and whether all of them agree. Sides are named by their rules' names, or
+/// A and B when both have the same name.
+fn sections(a: &Rules, b: &Rules) -> (bool, String) {
+    let mut out = String::new();
+    let (an, bn) = if a.name == b.name {
+        ("A", "B")
+    } else {
+        (a.name.as_str(), b.name.as_str())
+    };
     let mut same = true;
 
     let ids = |r: &Rules| r.fields.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
@@ -188,8 +216,54 @@ pub fn render(a: &Rules, b: &Rules) -> String {
         (an, extra(a)),
         (bn, extra(b)),
     );
-    if same {
-        out.push_str("\nThe two rules require the same.\n");
+    (same, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::profiles;
+
+    fn profile(name: &str) -> Rules {
+        let p = profiles::find(name).expect("a shipped profile");
+        profiles::load(p).expect("valid")
     }
-    out
+
+    #[test]
+    fn identical_rules_say_so_once() {
+        let c = compare(&profile("activtrak"), &profile("activtrak"));
+        assert!(c.identical);
+        assert!(c.text.contains("identical"), "{}", c.text);
+        assert!(!c.text.contains("only in"), "{}", c.text);
+    }
+
+    #[test]
+    fn different_rules_keep_every_section() {
+        let c = compare(&profile("activtrak"), &profile("truto"));
+        assert!(!c.identical);
+        for title in [
+            "Fields:",
+            "Lifecycle statuses:",
+            "Time off:",
+            "Whole categories:",
+            "Section histories:",
+            "Docs folders:",
+            "To confirm by hand:",
+        ] {
+            assert!(c.text.contains(title), "{title}:\n{}", c.text);
+        }
+        assert!(c.text.contains("only in truto"), "{}", c.text);
+    }
+
+    #[test]
+    fn same_names_are_told_apart_as_a_and_b() {
+        let a = profile("activtrak");
+        let mut b = a.clone();
+        b.fields.pop();
+        let c = compare(&a, &b);
+        assert!(!c.identical);
+        assert!(c.text.contains("only in A: "), "{}", c.text);
+        assert!(c.text.contains("only in B: (none)"), "{}", c.text);
+        assert!(!c.text.contains("only in activtrak"), "{}", c.text);
+    }
 }

@@ -53,8 +53,7 @@ fn removing_basic_info_names_exactly_that_category() {
     assert_eq!(fields, ["root.firstName", "root.surname", "root.email"]);
     assert_eq!(missing[0]["evidence"]["employees"], 12);
     assert!(
-        table
-            .stdout
+        crate::support::flat(&table.stdout)
             .contains("View selected employees' Basic info sections")
     );
 }
@@ -148,9 +147,7 @@ fn a_readable_but_empty_field_is_never_a_missing_permission() {
     assert_eq!(empty[0]["permission"], Value::Null);
     assert_eq!(empty[0]["evidence"]["fields"][0]["empty"], 9);
     assert!(
-        table
-            .stdout
-            .contains("readable, but empty for all 9 employees")
+        crate::support::flat(&table.stdout).contains("readable, but empty for all 9 employees")
     );
 }
 

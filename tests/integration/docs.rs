@@ -29,11 +29,34 @@ fn the_set_of_finding_codes_is_a_visible_decision() {
     });
 }
 
+/// One exit-code table: the enum's words are README's rows, word for word, and every code has
+/// its row in docs/exit-codes.md; the man page is generated from the enum.
 #[test]
 fn exit_codes_are_documented_alike() {
+    use hibob_audit::exit::Exit;
     let readme = read("README.md");
     let doc = read("docs/exit-codes.md");
-    for code in ["| 0 |", "| 1 |", "| 2 |", "| 3 |"] {
-        assert!(readme.contains(code) && doc.contains(code), "{code}");
+    let man = hibob_audit::exit::man_section();
+    for e in Exit::ALL {
+        let row = format!("| {} | {} |", e.code(), e.summary());
+        assert!(readme.contains(&row), "README lacks `{row}`");
+        assert!(
+            doc.lines()
+                .any(|l| l.starts_with(&format!("| {} |", e.code()))),
+            "docs/exit-codes.md lacks a row for {}",
+            e.code()
+        );
+        assert!(man.contains(&format!(".TP\n{}\n", e.code())), "{man}");
     }
+    // No other code in README's table.
+    let rows = readme
+        .lines()
+        .filter(|l| {
+            l.starts_with("| ")
+                && l[2..].starts_with(|c: char| c.is_ascii_digit())
+                && l.contains(" | ")
+        })
+        .filter(|l| l[2..3].parse::<u8>().is_ok() && l[3..].starts_with(" |"))
+        .count();
+    assert_eq!(rows, Exit::ALL.len(), "README's exit-code table");
 }

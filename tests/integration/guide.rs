@@ -88,7 +88,7 @@ fn manual_checks_appear_in_every_format_and_never_change_the_exit_code() {
         table.stdout
     );
     assert!(
-        table.stdout.contains("3 to confirm by hand"),
+        crate::support::flat(&table.stdout).contains("3 to confirm by hand"),
         "{}",
         table.stdout
     );

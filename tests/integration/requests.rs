@@ -129,18 +129,21 @@ fn shipped_profiles_stay_under_ten_calls_and_never_repeat_one() {
 fn verbose_logs_each_call_without_secrets() {
     let fake = FakeHiBob::start(granted(3));
     let out = check(&fake, &["--profile", "activtrak", "--verbose"]);
-    let lines: Vec<&str> = out.stderr.lines().collect();
-    assert_eq!(lines.len(), 6, "{}", out.stderr);
-    assert!(lines[0].contains("GET /company/people/fields -> 200 in ") && lines[0].contains(" ms"));
+    // Each of the six calls: a line when it starts, and one when it ends.
+    let starts: Vec<&str> = out.stderr.lines().filter(|l| l.ends_with(" ...")).collect();
+    let ends: Vec<&str> = out.stderr.lines().filter(|l| l.contains(" -> ")).collect();
+    assert_eq!((starts.len(), ends.len()), (6, 6), "{}", out.stderr);
+    assert_eq!(starts[0], "hibob-audit: GET /company/people/fields ...");
+    assert!(ends[0].contains("GET /company/people/fields -> 200 in ") && ends[0].contains(" ms"));
+    assert!(ends[0].ends_with(" bytes read)"), "{}", ends[0]);
     assert!(
-        lines
-            .iter()
+        ends.iter()
             .any(|l| l.contains("POST /people/search -> 200 in "))
     );
     assert!(
-        lines[5].contains("GET /timeoff/employees/{id}/balance -> 200"),
+        ends[5].contains("GET /timeoff/employees/{id}/balance -> 200"),
         "{}",
-        lines[5]
+        ends[5]
     );
     assert!(!out.stderr.contains(TOKEN));
 }

@@ -3,24 +3,31 @@
 use crate::support::fake_hibob::{Fault, TimeoffPerm, granted};
 use crate::support::{FakeHiBob, check, run};
 
-fn validator() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/docs/schema/report.schema.json"
-    ))
-    .expect("schema file");
+/// The validator of docs/schema/NAME.
+fn validator_of(name: &str) -> jsonschema::Validator {
+    let path = format!("{}/docs/schema/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("schema file");
     let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
     jsonschema::validator_for(&schema).expect("a valid JSON Schema")
 }
 
-fn assert_valid(v: &jsonschema::Validator, doc: &serde_json::Value, what: &str) {
+fn validator() -> jsonschema::Validator {
+    validator_of("report.schema.json")
+}
+
+/// The schema of `diff --format json` documents (snapshots named `diff-*.json.snap`).
+pub fn diff_validator() -> jsonschema::Validator {
+    validator_of("diff.schema.json")
+}
+
+pub fn assert_valid(v: &jsonschema::Validator, doc: &serde_json::Value, what: &str) {
     let errors: Vec<String> = v
         .iter_errors(doc)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(
         errors.is_empty(),
-        "{what} does not match docs/schema/report.schema.json:\n{}",
+        "{what} does not match its schema in docs/schema/:\n{}",
         errors.join("\n")
     );
 }
@@ -33,9 +40,9 @@ fn snapshot_body(text: &str) -> &str {
 
 #[test]
 fn every_json_snapshot_validates_against_the_schema() {
-    let v = validator();
+    let (v, diff) = (validator(), diff_validator());
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
-    let mut seen = 0;
+    let (mut seen, mut diffs) = (0, 0);
     for entry in std::fs::read_dir(dir).expect("snapshots dir") {
         let path = entry.expect("entry").path();
         let name = path
@@ -49,10 +56,16 @@ fn every_json_snapshot_validates_against_the_schema() {
         let text = std::fs::read_to_string(&path).expect("read snapshot");
         let doc: serde_json::Value =
             serde_json::from_str(snapshot_body(&text)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_valid(&v, &doc, &name);
-        seen += 1;
+        if name.starts_with("diff-") {
+            assert_valid(&diff, &doc, &name);
+            diffs += 1;
+        } else {
+            assert_valid(&v, &doc, &name);
+            seen += 1;
+        }
     }
     assert!(seen >= 10, "only {seen} JSON snapshots found");
+    assert!(diffs >= 1, "no diff JSON snapshot found");
 }
 
 #[test]

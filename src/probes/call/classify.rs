@@ -31,13 +31,18 @@ pub(super) fn transport_failure<T>(e: TransportError, bound: TimeBound) -> Attem
         | TransportError::Other(_)
         | TransportError::NotRecorded(_) => None,
     };
+    let kind = match &e {
+        TransportError::NotRecorded(_) => FailureKind::NotRecorded,
+        TransportError::Dns(_) => FailureKind::Dns,
+        TransportError::Connect(_) => FailureKind::Connect,
+        TransportError::Certificate(_) => FailureKind::Certificate,
+        TransportError::Tls(_) => FailureKind::Tls,
+        TransportError::Timeout(_) => FailureKind::Timeout,
+        TransportError::Io(_) | TransportError::Other(_) => FailureKind::Transport,
+    };
     Attempt {
         outcome: CallOutcome::Failed(Failure {
-            kind: if matches!(e, TransportError::NotRecorded(_)) {
-                FailureKind::NotRecorded
-            } else {
-                FailureKind::Transport
-            },
+            kind,
             status: None,
             detail,
         }),
@@ -160,9 +165,9 @@ pub(super) fn classify<T>(
         .header("content-length")
         .and_then(|v| v.trim().parse::<usize>().ok());
     let mut body = Counting::new(response.body, limit.bytes, length);
-    let failure = |detail: String| {
+    let failure = |kind: FailureKind, detail: String| {
         CallOutcome::Failed(Failure {
-            kind: FailureKind::Response,
+            kind,
             status: Some(status),
             detail,
         })
@@ -172,9 +177,12 @@ pub(super) fn classify<T>(
         200..=299 if !is_json(content_type.as_deref()) => {
             let size = drain(&mut body);
             (
-                failure(format!(
-                    "HTTP {status} with content type {ct} ({size} bytes), not JSON: the URL is probably not HiBob's API (check --base-url)"
-                )),
+                failure(
+                    FailureKind::NotJson,
+                    format!(
+                        "HTTP {status} with content type {ct} ({size} bytes), not JSON: the URL is probably not HiBob's API (check --base-url)"
+                    ),
+                ),
                 None,
             )
         }
@@ -203,17 +211,23 @@ pub(super) fn classify<T>(
                     drop(reader);
                     let timed_out = body.failed == Some(io::ErrorKind::TimedOut);
                     let size = drain(&mut body);
-                    let (message, retry) = if timed_out {
+                    let (kind, message, retry) = if timed_out {
                         let why = bound.explain("the answer did not finish");
                         let retry = bound.retry().then(|| (why.clone(), None));
-                        (why, retry)
+                        (FailureKind::Timeout, why, retry)
+                    } else if e.io {
+                        let retry = Some((e.message.clone(), None));
+                        (FailureKind::Transport, e.message.clone(), retry)
                     } else {
-                        (e.message.clone(), e.io.then(|| (e.message.clone(), None)))
+                        (FailureKind::Malformed, e.message.clone(), None)
                     };
                     (
-                        failure(format!(
-                            "HTTP {status} ({ct}, {size} bytes read) that cannot be used: {message}"
-                        )),
+                        failure(
+                            kind,
+                            format!(
+                                "HTTP {status} ({ct}, {size} bytes read) that cannot be used: {message}"
+                            ),
+                        ),
                         retry,
                     )
                 }
@@ -250,8 +264,13 @@ pub(super) fn classify<T>(
                 500 | 502 | 503 | 504 => Some((format!("HiBob answered {status}"), None)),
                 _ => None,
             };
+            let kind = match status {
+                429 => FailureKind::RateLimited,
+                500..=599 => FailureKind::ServerError,
+                _ => FailureKind::Response,
+            };
             (
-                failure(format!("HTTP {status} ({what}; {ct}, {size} bytes)")),
+                failure(kind, format!("HTTP {status} ({what}; {ct}, {size} bytes)")),
                 retry,
             )
         }

@@ -70,7 +70,9 @@ pub struct CallEvent {
 /// What the caller tells the user while it works.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// An attempt finished (for `--verbose`).
+    /// An attempt starts (for the progress line and `--verbose`).
+    Start { endpoint: String },
+    /// An attempt finished (for the progress line and `--verbose`).
     Call(CallEvent),
     /// The caller waits before trying again (always worth saying).
     Retry {
@@ -196,6 +198,9 @@ impl<'a> Caller<'a> {
                 kind,
                 bytes: self.limits.answers.get(kind),
             };
+            (self.log)(&Event::Start {
+                endpoint: endpoint.clone(),
+            });
             let started = Instant::now();
             let a = match self.api.send(request, timeout) {
                 Err(e) => transport_failure(e, bound),

@@ -31,6 +31,10 @@ pub fn requested_fields(needs: &Needs, catalog: Option<&FieldCatalog>) -> Vec<St
     let mut fields = vec![ID.to_string()];
     if needs.lifecycle {
         fields.push(LIFECYCLE.to_string());
+    }
+    // `internal.status` picks an active employee for the per-employee probes, so that every
+    // profile, and a replay under any of them, asks about the same one.
+    if needs.lifecycle || needs.per_employee() {
         fields.push(STATUS.to_string());
     }
     let mut add = |id: &str| {

@@ -475,6 +475,7 @@ pub struct Seen {
 pub struct FakeHiBob {
     server: Server,
     seen: Arc<Mutex<Vec<Seen>>>,
+    config: Arc<std::sync::RwLock<Config>>,
 }
 
 /// The fault to apply to this call of `path`, counting calls per path.
@@ -495,8 +496,10 @@ impl FakeHiBob {
     pub fn start(config: Config) -> Self {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let seen2 = seen.clone();
-        let config = Arc::new(config);
+        let config = Arc::new(std::sync::RwLock::new(config));
+        let shared = config.clone();
         let server = Server::start(Arc::new(move |req: &Request| {
+            let config = shared.read().expect("config");
             let mut seen = seen2.lock().expect("lock");
             seen.push(Seen {
                 method: req.method.clone(),
@@ -516,7 +519,16 @@ impl FakeHiBob {
             drop(seen);
             fault_reply(&fault, || answer(&config, req))
         }));
-        FakeHiBob { server, seen }
+        FakeHiBob {
+            server,
+            seen,
+            config,
+        }
+    }
+
+    /// Changes the tenant while it runs, as an admin ticking boxes in HiBob would.
+    pub fn update(&self, change: impl FnOnce(&mut Config)) {
+        change(&mut self.config.write().expect("config"));
     }
 
     pub fn base_url(&self) -> String {

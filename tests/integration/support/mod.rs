@@ -16,6 +16,12 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// Text with its line breaks and runs of blanks as single spaces: what wrapped output says,
+/// wherever the lines break.
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl Run {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
