@@ -35,6 +35,7 @@ macro_rules! scalars {
 }
 
 pub mod call;
+pub mod clock;
 pub mod docs;
 pub mod metadata;
 pub mod needs;
@@ -155,7 +156,20 @@ pub fn run(
     limits: Limits,
     log: &(dyn Fn(&Event) + Sync),
 ) -> Observations {
-    let mut caller = Caller::new(api, limits, log);
+    run_with_clock(api, needs, today, limits, &clock::SystemClock, log)
+}
+
+/// [`run`], with time from `clock`: tests pass a [`clock::FakeClock`] so that retries and
+/// waits take no real time.
+pub fn run_with_clock(
+    api: &dyn HiBobApi,
+    needs: &Needs,
+    today: Date,
+    limits: Limits,
+    clock: &dyn clock::Clock,
+    log: &(dyn Fn(&Event) + Sync),
+) -> Observations {
+    let mut caller = Caller::new(api, limits, clock, log);
     // Only the fields the search asks for (and each category's first few) are kept of the
     // metadata.
     let wanted: std::collections::BTreeSet<String> =
