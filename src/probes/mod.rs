@@ -45,7 +45,7 @@ pub mod tables;
 pub mod timeoff;
 
 pub use call::{CallEvent, Caller, DecodeError, Event, Limits};
-pub use needs::Needs;
+pub use needs::{Excess, Needs};
 pub use size::{AnswerKind, AnswerLimit, AnswerLimits};
 
 use std::io::Read;
@@ -77,6 +77,15 @@ pub fn plan(needs: &Needs, today: Date) -> Vec<PlannedCall> {
             needs.categories.join(", ")
         ));
     }
+    match needs.excess {
+        Excess::Off => {}
+        Excess::Unneeded => search.push_str(
+            "; with --excess, plus one field of every other category in the tenant's metadata (chosen once the metadata is known: a field that is not sensitive where the category has one), to see what the group grants beyond the rules",
+        ),
+        Excess::Every => search.push_str(
+            "; with --excess, plus one field of every category in the tenant's metadata (chosen once the metadata is known: a field that is not sensitive where the category has one), so that the recording replays with --excess under any profile",
+        ),
+    }
     let mut calls = vec![
         PlannedCall {
             request: metadata::request(),
@@ -90,9 +99,15 @@ pub fn plan(needs: &Needs, today: Date) -> Vec<PlannedCall> {
     ];
     let planned = timeoff::planned(needs);
     for &probe in planned.iter().filter(|p| **p != TimeoffProbe::Balance) {
+        let mut purpose = timeoff::purpose(probe).to_string();
+        if timeoff::for_excess(needs, probe) {
+            purpose.push_str(
+                "; added by --excess: is this box granted although the rules do not need it?",
+            );
+        }
         calls.push(PlannedCall {
             request: timeoff::request(probe, today, None, None),
-            purpose: timeoff::purpose(probe).into(),
+            purpose,
         });
     }
     for &table in &needs.tables {
@@ -169,6 +184,7 @@ pub fn run_with_clock(
             timeoff: Vec::new(),
             tables: Vec::new(),
             docs: None,
+            excess: needs.excess.on(),
         };
     };
     let requested = people::requested_fields(needs, Some(catalog));
@@ -230,6 +246,7 @@ pub fn run_with_clock(
         timeoff,
         tables,
         docs,
+        excess: needs.excess.on(),
     }
 }
 
