@@ -17,6 +17,17 @@ pub enum Level {
 }
 
 impl Level {
+    /// The one parser of level words, for rules files and the policy: `error` (or `deny`),
+    /// `warning` (or `warn`), `info`; any case, blanks around ignored.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "error" | "deny" => Some(Level::Error),
+            "warning" | "warn" => Some(Level::Warning),
+            "info" => Some(Level::Info),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Info => "info",

@@ -84,7 +84,7 @@ impl<'a> Recorder<'a> {
                     request_body: p.request.body.clone(),
                     answer: match p.answer {
                         Err(e) => Answer::TransportError {
-                            error: transport_kind(&e).into(),
+                            error: e.kind(),
                             detail: e.to_string(),
                         },
                         Ok(r) => answer(&route, r, &mut ids),
@@ -108,19 +108,6 @@ impl<'a> Recorder<'a> {
     }
 }
 
-fn transport_kind(e: &TransportError) -> &'static str {
-    match e {
-        TransportError::Timeout(_) => "timeout",
-        TransportError::Connect(_) => "connect",
-        TransportError::Tls(_) => "tls",
-        TransportError::Certificate(_) => "certificate",
-        TransportError::Dns(_) => "dns",
-        TransportError::Io(_) => "io",
-        TransportError::NotRecorded(_) => "not-recorded",
-        TransportError::Other(_) => "other",
-    }
-}
-
 fn answer(route: &str, r: Received, ids: &mut Pseudonyms) -> Answer {
     let bytes = r
         .body
@@ -136,25 +123,23 @@ fn answer(route: &str, r: Received, ids: &mut Pseudonyms) -> Answer {
                 match serde_json::from_slice::<serde_json::Value>(&bytes) {
                     Ok(v) => (BodyKind::Json, Some(redact::answer(route, &v, ids)), None),
                     Err(e) => (
-                        BodyKind::Malformed,
+                        if e.is_eof() {
+                            BodyKind::Truncated
+                        } else {
+                            BodyKind::Malformed
+                        },
                         None,
                         Some(DecodeError::from_json(&e).message),
                     ),
                 }
             }
-            401 | 403
-                if String::from_utf8_lossy(&bytes)
-                    .to_ascii_lowercase()
-                    .contains("permission") =>
-            {
-                (
-                    BodyKind::Json,
-                    Some(
-                        serde_json::json!({ "errorMessage": "[redacted; it spoke of a missing permission]" }),
-                    ),
-                    None,
-                )
-            }
+            401 | 403 if crate::probes::call::mentions_permission(&bytes) => (
+                BodyKind::Json,
+                Some(
+                    serde_json::json!({ "errorMessage": "[redacted; it spoke of a missing permission]" }),
+                ),
+                None,
+            ),
             _ => (BodyKind::Text, None, None),
         }
     };

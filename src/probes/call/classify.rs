@@ -52,6 +52,15 @@ pub(super) fn transport_failure<T>(e: TransportError, bound: TimeBound) -> Attem
     }
 }
 
+/// Whether a refusal's body speaks of a missing permission (`{"errorMessage": "No permissions
+/// to ..."}`): HiBob refuses missing permissions with 401 too. One test, for the caller and the
+/// recorder.
+pub(crate) fn mentions_permission(body: &[u8]) -> bool {
+    String::from_utf8_lossy(body)
+        .to_ascii_lowercase()
+        .contains("permission")
+}
+
 /// Counts the bytes read through it (after decompression) and stops at the answer's limit. A
 /// decoder that reads the whole body gets a buffer sized by `Content-Length` at once, instead
 /// of growing (and copying) it step by step, but never larger than the limit allows.
@@ -238,9 +247,7 @@ pub(super) fn classify<T>(
             // Never retried: HiBob blocks a caller after repeated refusals.
             let mut text = Vec::new();
             let _ = (&mut body).take(ERROR_BODY_LIMIT).read_to_end(&mut text);
-            let mentions_permission = String::from_utf8_lossy(&text)
-                .to_ascii_lowercase()
-                .contains("permission");
+            let mentions_permission = mentions_permission(&text);
             (
                 CallOutcome::Refused(Refusal {
                     status,

@@ -5,8 +5,8 @@
 mod classify;
 mod rate;
 
-pub(crate) use classify::is_json;
 use classify::{AnswerLimit, classify, transport_failure};
+pub(crate) use classify::{is_json, mentions_permission};
 
 use std::io::Read;
 use std::time::{Duration, Instant};
