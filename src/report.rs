@@ -4,6 +4,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// The tool's name and version, as every format prints it.
+pub const TOOL: &str = "hibob-audit";
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The JSON report's `format_version` (docs/json.md): changes within it are additive, and
+/// `hibob-audit diff` reads reports of this version.
+pub const FORMAT_VERSION: &str = "1";
+
 /// How serious a finding is, and what it does to the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

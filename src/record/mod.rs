@@ -276,7 +276,7 @@ pub fn parse(reader: impl std::io::Read, shown: &str) -> Result<Recording, Recor
     result.map_err(|e| {
         let why = match bounds::REFUSED.with(|r| r.borrow_mut().take()) {
             Some(why) => format!("{why} at line {} column {}", e.line(), e.column()),
-            None => crate::probes::DecodeError::from_json(&e).message,
+            None => crate::client::body::DecodeError::from_json(&e).message,
         };
         RecordingError::Invalid {
             path: shown.to_string(),

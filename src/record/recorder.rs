@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::redact::{self, Pseudonyms};
 use super::{Answer, BodyKind, Call, FORMAT, NOTICE, Recording, Tool, VERSION};
+use crate::client::body::DecodeError;
 use crate::client::{ApiRequest, ApiResponse, HiBobApi, TransportError};
-use crate::probes::DecodeError;
 
 struct Pending {
     request: ApiRequest,
@@ -119,7 +119,7 @@ fn answer(route: &str, r: Received, ids: &mut Pseudonyms) -> Answer {
         (BodyKind::Empty, None, None)
     } else {
         match r.status {
-            200..=299 if crate::probes::call::is_json(r.content_type.as_deref()) => {
+            200..=299 if crate::client::body::is_json(r.content_type.as_deref()) => {
                 match serde_json::from_slice::<serde_json::Value>(&bytes) {
                     Ok(v) => (BodyKind::Json, Some(redact::answer(route, &v, ids)), None),
                     Err(e) => (
@@ -133,7 +133,7 @@ fn answer(route: &str, r: Received, ids: &mut Pseudonyms) -> Answer {
                     ),
                 }
             }
-            401 | 403 if crate::probes::call::mentions_permission(&bytes) => (
+            401 | 403 if crate::client::body::mentions_permission(&bytes) => (
                 BodyKind::Json,
                 Some(
                     serde_json::json!({ "errorMessage": "[redacted; it spoke of a missing permission]" }),

@@ -5,7 +5,8 @@ use std::io::{self, Read};
 use std::time::Duration;
 
 use super::rate::rate_limit_wait;
-use super::{Attempt, DecodeError, TimeBound};
+use super::{Attempt, TimeBound};
+use crate::client::body::{DecodeError, is_json, mentions_permission};
 use crate::client::{ApiResponse, TransportError};
 use crate::observations::{CallOutcome, Failure, FailureKind, Refusal};
 use crate::probes::size::{AnswerKind, Size};
@@ -50,15 +51,6 @@ pub(super) fn transport_failure<T>(e: TransportError, bound: TimeBound) -> Attem
         bytes: 0,
         retry,
     }
-}
-
-/// Whether a refusal's body speaks of a missing permission (`{"errorMessage": "No permissions
-/// to ..."}`): HiBob refuses missing permissions with 401 too. One test, for the caller and the
-/// recorder.
-pub(crate) fn mentions_permission(body: &[u8]) -> bool {
-    String::from_utf8_lossy(body)
-        .to_ascii_lowercase()
-        .contains("permission")
 }
 
 /// Counts the bytes read through it (after decompression) and stops at the answer's limit. A
@@ -144,21 +136,6 @@ impl<R: Read> Read for Counting<R> {
 
 /// At most this much of a refused or unusable answer is read, to learn its size and wording.
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
-
-pub(crate) fn is_json(content_type: Option<&str>) -> bool {
-    match content_type {
-        None => true,
-        Some(ct) => {
-            let essence = ct
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            essence == "application/json" || essence.ends_with("+json")
-        }
-    }
-}
 
 /// Classifies an answer and decodes a usable body with `decode`.
 pub(super) fn classify<T>(
