@@ -332,18 +332,6 @@ impl CheckChangeKind {
         CheckChangeKind::Removed,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckChangeKind::Fixed => "fixed",
-            CheckChangeKind::New => "new",
-            CheckChangeKind::NowKnown => "now-known",
-            CheckChangeKind::StillFailing => "still-failing",
-            CheckChangeKind::NowUnknown => "now-unknown",
-            CheckChangeKind::StillUnknown => "still-unknown",
-            CheckChangeKind::Added => "added",
-            CheckChangeKind::Removed => "removed",
-        }
-    }
 
     /// The kind of a status change; `None` when nothing worth telling changed (a check that
     /// passes in both, or is to confirm by hand in both).
@@ -431,13 +419,6 @@ impl FindingChangeKind {
         FindingChangeKind::Gone,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingChangeKind::Appeared => "appeared",
-            FindingChangeKind::LevelChanged => "level-changed",
-            FindingChangeKind::Gone => "gone",
-        }
-    }
 }
 
 /// A finding that appeared, went away, or changed level. Findings are the same finding when
@@ -515,17 +496,6 @@ pub enum Verdict {
     NotWorse,
     /// Nothing changed.
     Unchanged,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Worse => "worse",
-            Verdict::Better => "better",
-            Verdict::NotWorse => "not-worse",
-            Verdict::Unchanged => "unchanged",
-        }
-    }
 }
 
 /// Counts of a comparison.

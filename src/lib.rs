@@ -4,20 +4,20 @@
 //! `credentials` → `client` → `probes` → `observations` → `evaluate(rules)` → `report` → `render`.
 //! Only `client::http`, `credentials` and `cli` touch the outside world; `evaluate` is pure.
 //! Beside it, `compare` turns two JSON reports into what changed (`hibob-audit diff`).
-#![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+#![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used, unreachable_pub)]
 
 pub mod audit;
 pub mod cli;
 pub mod client;
-pub mod compare;
+pub(crate) mod compare;
 pub mod credentials;
 pub mod date;
-pub mod demo;
+pub(crate) mod demo;
 pub mod evaluate;
 pub mod exit;
-pub mod explain;
+pub(crate) mod explain;
 pub mod observations;
-pub mod permissions;
+pub(crate) mod permissions;
 pub mod policy;
 pub mod probes;
 pub mod record;

@@ -4,7 +4,7 @@ mod args;
 mod check;
 mod demo;
 mod diff;
-pub mod files;
+mod files;
 mod man;
 mod progress;
 mod rules;

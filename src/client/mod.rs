@@ -1,7 +1,7 @@
 //! The edge to HiBob: a small trait over its endpoints, so probes run the same against the
 //! real API (`http`), the embedded demo tenant, and later a recording.
 
-pub mod body;
+pub(crate) mod body;
 pub mod http;
 pub mod url;
 

@@ -34,19 +34,20 @@ macro_rules! scalars {
     };
 }
 
-pub mod call;
+pub(crate) mod call;
 pub mod clock;
-pub mod docs;
+pub(crate) mod docs;
 pub mod metadata;
-pub mod needs;
+pub(crate) mod needs;
 pub mod people;
-pub mod size;
-pub mod tables;
+pub(crate) mod size;
+pub(crate) mod tables;
 pub mod timeoff;
 
-pub use call::{CallEvent, Caller, Event, Limits};
+pub use call::{CallEvent, Event, Limits};
+use call::Caller;
 pub use needs::{Excess, Needs};
-pub use size::{AnswerKind, AnswerLimit, AnswerLimits};
+pub use size::{AnswerLimit, AnswerLimits};
 
 use crate::client::{ApiRequest, HiBobApi};
 use crate::date::Date;

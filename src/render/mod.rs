@@ -1,12 +1,12 @@
 //! Renderers: a report in, text out. They never decide anything.
 
-pub mod diff;
+pub(crate) mod diff;
 pub mod json;
-pub mod junit;
-pub mod markdown;
-pub mod plan;
-pub mod table;
-pub mod wrap;
+pub(crate) mod junit;
+pub(crate) mod markdown;
+pub(crate) mod plan;
+pub(crate) mod table;
+pub(crate) mod wrap;
 
 use crate::report::Report;
 

@@ -5,11 +5,11 @@
 //! with its line and column at once. `guide` ties each requirement to the vendor guide's line
 //! it answers.
 
-pub mod diff;
+pub(crate) mod diff;
 pub mod guide;
 mod input;
 pub mod profiles;
-pub mod show;
+pub(crate) mod show;
 mod validate;
 
 pub use input::{LineIndex, line_col};
@@ -26,7 +26,7 @@ use toml::de::DeTable;
 use crate::policy::{Severity, Suppression};
 use crate::report::{Code, Level};
 
-pub use validate::MAX_FIELDS;
+
 
 /// A lifecycle status that the permission group's people condition must include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
