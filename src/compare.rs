@@ -13,17 +13,17 @@ use serde::{Deserialize, Serialize};
 use crate::report::{CheckStatus, Level, Outcome};
 
 /// The report format this hibob-audit reads (docs/json.md).
-pub use crate::report::FORMAT_VERSION;
+pub(crate) use crate::report::FORMAT_VERSION;
 
 /// The `kind` of a comparison's JSON document (`diff --format json`).
-pub const KIND: &str = "diff";
+pub(crate) const KIND: &str = "diff";
 
 /// A report file is refused above this size: real reports are a few hundred KiB.
-pub const MAX_REPORT_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_REPORT_BYTES: u64 = 64 << 20;
 
 /// The parts of a report (`check --format json`) that a comparison reads.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ReportDoc {
+pub(crate) struct ReportDoc {
     pub format_version: String,
     #[serde(default)]
     pub tool: Option<ToolDoc>,
@@ -36,20 +36,20 @@ pub struct ReportDoc {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ToolDoc {
+pub(crate) struct ToolDoc {
     #[serde(default)]
     pub version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct TargetDoc {
+pub(crate) struct TargetDoc {
     #[serde(default)]
     pub base_url: Option<String>,
 }
 
 /// A report's check, as far as a comparison needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct CheckDoc {
+pub(crate) struct CheckDoc {
     pub id: String,
     pub status: CheckStatus,
     #[serde(default)]
@@ -61,7 +61,7 @@ pub struct CheckDoc {
 /// A report's finding, as far as a comparison needs it. The code is text: a code added by a
 /// later version of hibob-audit still compares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FindingDoc {
+pub(crate) struct FindingDoc {
     pub code: String,
     pub level: Level,
     #[serde(default)]
@@ -105,14 +105,14 @@ type FindingKey = (
 
 /// One file to compare: its name for messages, and its text.
 #[derive(Debug, Clone, Copy)]
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub name: &'a str,
     pub text: &'a str,
 }
 
 /// Why two files cannot be compared. Each message names the cause and the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DiffError {
+pub(crate) enum DiffError {
     #[error(
         "{name} is not JSON ({why}): pass a report written by `hibob-audit check --format json > FILE` (or `--output json=FILE`)"
     )]
@@ -267,7 +267,7 @@ fn report(input: Input) -> Result<ReportDoc, DiffError> {
 
 /// Reads two reports to compare: each must be a report, both of the same format version (the
 /// one this hibob-audit reads) and of the same rules.
-pub fn parse_pair(old: Input, new: Input) -> Result<(ReportDoc, ReportDoc), DiffError> {
+pub(crate) fn parse_pair(old: Input, new: Input) -> Result<(ReportDoc, ReportDoc), DiffError> {
     let (old_version, new_version) = (header(old)?, header(new)?);
     if old_version != new_version {
         return Err(DiffError::FormatVersions {
@@ -299,7 +299,7 @@ pub fn parse_pair(old: Input, new: Input) -> Result<(ReportDoc, ReportDoc), Diff
 /// What happened to one check between the two reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum CheckChangeKind {
+pub(crate) enum CheckChangeKind {
     /// It failed, warned or was unknown, and now passes.
     Fixed,
     /// It now fails or warns, and did not before (passed, was to confirm by hand, was not in
@@ -321,7 +321,7 @@ pub enum CheckChangeKind {
 
 impl CheckChangeKind {
     /// Every kind, in the order the renderers list them.
-    pub const ALL: [CheckChangeKind; 8] = [
+    pub(crate) const ALL: [CheckChangeKind; 8] = [
         CheckChangeKind::Fixed,
         CheckChangeKind::New,
         CheckChangeKind::NowKnown,
@@ -365,7 +365,7 @@ fn rank(s: Option<CheckStatus>) -> u8 {
 
 /// One check that changed, or still fails, warns or is unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CheckChange {
+pub(crate) struct CheckChange {
     pub id: String,
     pub change: CheckChangeKind,
     /// The status in the old report; `None` when the check was not in it.
@@ -406,14 +406,14 @@ impl CheckChange {
 /// What happened to one finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum FindingChangeKind {
+pub(crate) enum FindingChangeKind {
     Appeared,
     LevelChanged,
     Gone,
 }
 
 impl FindingChangeKind {
-    pub const ALL: [FindingChangeKind; 3] = [
+    pub(crate) const ALL: [FindingChangeKind; 3] = [
         FindingChangeKind::Appeared,
         FindingChangeKind::LevelChanged,
         FindingChangeKind::Gone,
@@ -424,7 +424,7 @@ impl FindingChangeKind {
 /// A finding that appeared, went away, or changed level. Findings are the same finding when
 /// their code, category, fields, endpoint and lifecycle status are the same.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FindingChange {
+pub(crate) struct FindingChange {
     pub change: FindingChangeKind,
     /// As the new report has it (the old one, for a finding that went away).
     #[serde(flatten)]
@@ -467,7 +467,7 @@ impl FindingChange {
 
 /// One report's side of the comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Side {
+pub(crate) struct Side {
     pub outcome: Outcome,
     pub target: Option<String>,
     pub tool_version: Option<String>,
@@ -486,7 +486,7 @@ impl Side {
 /// The verdict of a comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Something got worse (exit 1).
     Worse,
     /// Nothing got worse, and something got better.
@@ -500,7 +500,7 @@ pub enum Verdict {
 
 /// Counts of a comparison.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DiffSummary {
+pub(crate) struct DiffSummary {
     pub fixed: usize,
     pub new: usize,
     pub now_known: usize,
@@ -518,7 +518,7 @@ pub struct DiffSummary {
 
 /// What changed between two reports of the same rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     pub profile: String,
     pub old: Side,
     pub new: Side,
@@ -559,7 +559,7 @@ fn pair<'a, T, K: Ord>(
 }
 
 /// Compares two reports (of the same rules: see [`parse_pair`]).
-pub fn compare(old: &ReportDoc, new: &ReportDoc) -> Comparison {
+pub(crate) fn compare(old: &ReportDoc, new: &ReportDoc) -> Comparison {
     let mut checks: Vec<CheckChange> = pair(&old.checks, &new.checks, |c| c.id.clone())
         .into_iter()
         .filter_map(|(o, n)| CheckChange::new(o, n))
@@ -583,11 +583,11 @@ pub fn compare(old: &ReportDoc, new: &ReportDoc) -> Comparison {
 impl Comparison {
     /// Whether something got worse: a check (see [`CheckChange::worse`]) or a finding that is
     /// now an error.
-    pub fn worse(&self) -> bool {
+    pub(crate) fn worse(&self) -> bool {
         self.checks.iter().any(|c| c.worse) || self.findings.iter().any(|f| f.worse)
     }
 
-    pub fn verdict(&self) -> Verdict {
+    pub(crate) fn verdict(&self) -> Verdict {
         let changed = self.checks.iter().any(|c| c.old != c.new) || !self.findings.is_empty();
         if self.worse() {
             Verdict::Worse
@@ -603,16 +603,16 @@ impl Comparison {
     }
 
     /// The checks of one kind, in order.
-    pub fn checks_of(&self, kind: CheckChangeKind) -> impl Iterator<Item = &CheckChange> {
+    pub(crate) fn checks_of(&self, kind: CheckChangeKind) -> impl Iterator<Item = &CheckChange> {
         self.checks.iter().filter(move |c| c.change == kind)
     }
 
     /// The findings of one kind, in order.
-    pub fn findings_of(&self, kind: FindingChangeKind) -> impl Iterator<Item = &FindingChange> {
+    pub(crate) fn findings_of(&self, kind: FindingChangeKind) -> impl Iterator<Item = &FindingChange> {
         self.findings.iter().filter(move |f| f.change == kind)
     }
 
-    pub fn summary(&self) -> DiffSummary {
+    pub(crate) fn summary(&self) -> DiffSummary {
         let c = |k| self.checks_of(k).count();
         let f = |k| self.findings_of(k).count();
         DiffSummary {

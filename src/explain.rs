@@ -7,7 +7,7 @@ use crate::rules::profiles;
 
 /// HiBob's out-of-the-box categories (../shared/hibob-api.md). Admins can move fields; the
 /// tenant's own category is what `check` reads from the metadata.
-pub const OUT_OF_THE_BOX: &[(&str, &str)] = &[
+pub(crate) const OUT_OF_THE_BOX: &[(&str, &str)] = &[
     ("root.id", "Basic info"),
     ("root.firstName", "Basic info"),
     ("root.surname", "Basic info"),
@@ -102,7 +102,7 @@ fn field_text(field: &str) -> Option<String> {
 }
 
 /// Categories vendor guides name, beside the out-of-the-box ones.
-pub const CATEGORIES: &[&str] = &[
+pub(crate) const CATEGORIES: &[&str] = &[
     "Basic info",
     "Work",
     "Work contact details",
@@ -357,7 +357,7 @@ const SYMPTOMS: &[Symptom] = &[
 ];
 
 /// The answer for a topic, or None when it is not known.
-pub fn explain(topic: &str) -> Option<String> {
+pub(crate) fn explain(topic: &str) -> Option<String> {
     let t = topic.trim();
     let lower = t.to_lowercase();
     if let Some(code) = Code::all().find(|c| c.as_str() == lower) {
@@ -380,7 +380,7 @@ pub fn explain(topic: &str) -> Option<String> {
 }
 
 /// What `explain` knows, by kind (`explain --list`).
-pub fn topics() -> String {
+pub(crate) fn topics() -> String {
     let mut out = String::from("Finding codes:\n");
     for c in Code::all() {
         out.push_str(&format!("  {c}\n"));
@@ -411,7 +411,7 @@ pub fn topics() -> String {
 
 /// The known topic closest to an unknown one, when one is close enough: a code, a field ID
 /// (case-insensitively, `root.firstname` for `root.firstName`) or a category.
-pub fn suggest(topic: &str) -> Option<String> {
+pub(crate) fn suggest(topic: &str) -> Option<String> {
     let t = topic.trim().to_lowercase();
     let candidates = Code::all()
         .map(|c| c.as_str().to_string())

@@ -1,6 +1,6 @@
 //! The thin binary: parse flags, run, print the error chain, map to an exit code.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -53,7 +53,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // Messages can quote a file (a rules key, a profile name): escaped for the terminal.
             let text = hibob_audit::sanitize::terminal_text(&format!("{:#}", e.error));
-            eprintln!("hibob-audit: error: {text}");
+            let _ = writeln!(std::io::stderr(), "hibob-audit: error: {text}");
             ExitCode::from(e.exit.code())
         }
     }

@@ -1,37 +1,37 @@
 //! HiBob's UI words for every permission the audit names. One place, so fixes read alike.
 
 /// The path to a permission group, as an admin clicks it.
-pub const GROUP_PATH: &str = "Settings > Permission groups > (the service user's group)";
+pub(crate) const GROUP_PATH: &str = "Settings > Permission groups > (the service user's group)";
 
 /// "People's data > People > {Category} > View selected employees' {Category} sections".
-pub fn category_view(category: &str) -> String {
+pub(crate) fn category_view(category: &str) -> String {
     format!("People's data > People > {category} > View selected employees' {category} sections")
 }
 
 /// "People's data > People > {Category} > View selected employees' {Category} section histories".
-pub fn category_history(category: &str) -> String {
+pub(crate) fn category_history(category: &str) -> String {
     format!(
         "People's data > People > {category} > View selected employees' {category} section histories"
     )
 }
 
 /// "People's data > Docs > {Folder} > View selected employees' docs in the folder".
-pub fn docs_view(folder: &str) -> String {
+pub(crate) fn docs_view(folder: &str) -> String {
     format!("People's data > Docs > {folder} > View selected employees' docs in the folder")
 }
 
 /// How to tick a category's View permission, step by step.
-pub fn category_fix(category: &str) -> String {
+pub(crate) fn category_fix(category: &str) -> String {
     format!(
         "In HiBob, open {GROUP_PATH} > People's data, and under People > {category} tick \"View selected employees' {category} sections\"; then Save."
     )
 }
 
 /// Field-level permissions, which newer tenants have beside the per-category boxes.
-pub const FIELD_LEVEL: &str = "People's data > People's fields (field-level permissions)";
+pub(crate) const FIELD_LEVEL: &str = "People's data > People's fields (field-level permissions)";
 
 /// Where the group's people condition is set.
-pub const ACCESS_RIGHTS: &str =
+pub(crate) const ACCESS_RIGHTS: &str =
     "People's data > Access rights (\"Whose data can members access?\")";
 
 /// A time-off permission: where it sits, and the checkbox's words.
@@ -80,33 +80,33 @@ fn plain(text: &str) -> String {
     out.replace("timeoff", "time off").trim().to_string()
 }
 
-pub const WHOS_OUT: TimeoffPermission = TimeoffPermission {
+pub(crate) const WHOS_OUT: TimeoffPermission = TimeoffPermission {
     section: "People's data > Time off > See who's out today",
     checkbox: "See who's out",
 };
 
-pub const PRIVATE_POLICY: TimeoffPermission = TimeoffPermission {
+pub(crate) const PRIVATE_POLICY: TimeoffPermission = TimeoffPermission {
     section: "People's data > Time off > See who's out today",
     checkbox: "See who's out because of private policy",
 };
 
-pub const PENDING_REQUESTS: TimeoffPermission = TimeoffPermission {
+pub(crate) const PENDING_REQUESTS: TimeoffPermission = TimeoffPermission {
     section: "People's data > Time off > Requests",
     checkbox: "Create, edit and cancel people's requests that haven't been approved yet",
 };
 
-pub const BALANCE: TimeoffPermission = TimeoffPermission {
+pub(crate) const BALANCE: TimeoffPermission = TimeoffPermission {
     section: "People's data > Time off > Balance",
     checkbox: "See selected people's time off and sick leave balances",
 };
 
-pub const TIMEOFF_SETTINGS: TimeoffPermission = TimeoffPermission {
+pub(crate) const TIMEOFF_SETTINGS: TimeoffPermission = TimeoffPermission {
     section: "Features > Time off > Settings",
     checkbox: "Manage company's time off settings",
 };
 
 /// Where a lifecycle status is added to the group's people condition.
-pub fn lifecycle_condition(status: &str) -> String {
+pub(crate) fn lifecycle_condition(status: &str) -> String {
     format!("{ACCESS_RIGHTS} > Select people by condition > Lifecycle status > {status}")
 }
 

@@ -32,7 +32,7 @@ fn rerun(args: &CheckArgs) -> String {
     cmd
 }
 
-pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
+pub(super) fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
     // Everything the user typed is checked before any traffic.
     let rules = load_rules(&args.rules)?;
     let base = BaseUrl::parse(if args.sandbox {

@@ -6,7 +6,7 @@ use crate::exit::Exit;
 use crate::probes::Limits;
 use crate::render::Context;
 
-pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
+pub(super) fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
     let rules = load_profile(&args.profile)?;
     let outputs = Outputs::prepare(&args.output, None)?;
     let tenant = SampleTenant::new().map_err(|e| CliError {

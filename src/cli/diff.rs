@@ -17,7 +17,7 @@ const WRITE_ONE: &str =
 
 const STDIN: &str = "-";
 
-pub fn run(args: &DiffArgs, io: &mut Io) -> Result<Exit, CliError> {
+pub(super) fn run(args: &DiffArgs, io: &mut Io) -> Result<Exit, CliError> {
     if args.old == Path::new(STDIN) && args.new == Path::new(STDIN) {
         return Err(CliError::usage(anyhow::anyhow!(
             "OLD and NEW are both `-`: standard input holds one report; pass the other as a file"

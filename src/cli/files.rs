@@ -13,7 +13,7 @@ use super::CliError;
 /// rename replaces whatever was there, a symbolic link included (never written through), and
 /// the new file has mode 0600 whether or not one existed.
 #[derive(Debug, Clone)]
-pub struct OutputFile {
+pub(super) struct OutputFile {
     path: PathBuf,
 }
 
@@ -23,7 +23,7 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 impl OutputFile {
     /// Checks now that `path` can be written, creating nothing that stays and changing nothing
     /// that exists: it is not a directory, and its directory takes a new file.
-    pub fn prepare(path: &Path) -> Result<Self, CliError> {
+    pub(super) fn prepare(path: &Path) -> Result<Self, CliError> {
         let unusable = |why: String| {
             CliError::usage(anyhow::anyhow!("cannot write {}: {why}", path.display()))
         };
@@ -41,13 +41,13 @@ impl OutputFile {
         })
     }
 
-    pub fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Writes `bytes` to the file atomically: temporary file, fsync, rename, fsync of the
     /// directory. On failure the temporary file is removed and the target is untouched.
-    pub fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
+    pub(super) fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
         let (mut file, temp) = create_temp(&self.path)?;
         let written = file
             .write_all(bytes)
@@ -118,7 +118,7 @@ fn identity(path: &Path) -> PathBuf {
 
 /// Refuses two outputs that lead to the same file: they would overwrite each other.
 /// `files` pairs each path with the flag that named it.
-pub fn ensure_distinct(files: &[(String, &Path)]) -> Result<(), CliError> {
+pub(super) fn ensure_distinct(files: &[(String, &Path)]) -> Result<(), CliError> {
     let ids: Vec<PathBuf> = files.iter().map(|(_, p)| identity(p)).collect();
     for (i, id) in ids.iter().enumerate() {
         if let Some(j) = ids[..i].iter().position(|other| other == id) {

@@ -46,7 +46,7 @@ fn render(name: &str, cmd: clap::Command) -> Result<Vec<u8>, CliError> {
 }
 
 /// The main page, for stdout.
-pub fn main_page() -> Result<String, CliError> {
+pub(super) fn main_page() -> Result<String, CliError> {
     let (name, cmd) = pages()
         .into_iter()
         .next()
@@ -55,7 +55,7 @@ pub fn main_page() -> Result<String, CliError> {
 }
 
 /// Writes every page into `dir` (made if missing); returns the file names.
-pub fn write_all(dir: &Path) -> Result<Vec<String>, CliError> {
+pub(super) fn write_all(dir: &Path) -> Result<Vec<String>, CliError> {
     let fail = |e: std::io::Error| CliError {
         exit: Exit::Incomplete,
         error: anyhow::anyhow!("cannot write the man pages into {}: {e}", dir.display()),

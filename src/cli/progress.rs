@@ -16,7 +16,7 @@ const SHOW_AFTER: Duration = Duration::from_millis(500);
 const TICK: Duration = Duration::from_millis(200);
 
 /// What to say, and where.
-pub struct Feedback<'w> {
+pub(super) struct Feedback<'w> {
     stderr: Mutex<Screen<'w>>,
     verbose: bool,
     /// Draw the status line (stderr is a terminal, and not `-q`).
@@ -49,7 +49,7 @@ impl Screen<'_> {
 }
 
 impl<'w> Feedback<'w> {
-    pub fn new(
+    pub(super) fn new(
         stderr: &'w mut (dyn Write + Send),
         verbose: bool,
         live: bool,
@@ -69,14 +69,14 @@ impl<'w> Feedback<'w> {
     }
 
     /// Says one line, clearing the status line first.
-    pub fn say(&self, text: &str) {
+    pub(super) fn say(&self, text: &str) {
         if let Ok(mut s) = self.stderr.lock() {
             s.line(text);
         }
     }
 
     /// Hears a probe event.
-    pub fn event(&self, e: &Event) {
+    pub(super) fn event(&self, e: &Event) {
         match e {
             Event::Start { endpoint } => {
                 if let Ok(mut f) = self.in_flight.lock() {
@@ -115,7 +115,7 @@ impl<'w> Feedback<'w> {
     }
 
     /// Redraws the status line until [`Feedback::finish`]; returns at once when not live.
-    pub fn run_ticker(&self) {
+    pub(super) fn run_ticker(&self) {
         if !self.live {
             return;
         }
@@ -153,7 +153,7 @@ impl<'w> Feedback<'w> {
     }
 
     /// Stops the ticker and clears the line, before the report is written.
-    pub fn finish(&self) {
+    pub(super) fn finish(&self) {
         self.done.store(true, Ordering::Release);
         if let Ok(mut s) = self.stderr.lock() {
             s.clear();

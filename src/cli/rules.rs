@@ -15,7 +15,7 @@ fn load_either(name: &str) -> Result<Rules, CliError> {
     load_profile(name)
 }
 
-pub fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
+pub(super) fn run(cmd: &RulesCommand, io: &mut Io) -> Result<Exit, CliError> {
     match cmd {
         RulesCommand::List => {
             let mut text = String::new();

@@ -16,7 +16,7 @@ use crate::sanitize::terminal;
 
 /// The shortest interval: with at most 12 calls a round, at most 48 calls a minute in all,
 /// and 4 to any one endpoint, against HiBob's 50 per endpoint per minute.
-pub const MIN_INTERVAL: u64 = 15;
+pub(super) const MIN_INTERVAL: u64 = 15;
 /// The longest wait after repeated rate limits.
 const MAX_BACKOFF: u64 = 300;
 
@@ -31,7 +31,7 @@ fn mark(status: CheckStatus) -> &'static str {
 }
 
 /// What changed between two rounds, one line per check whose status moved.
-pub fn changes(before: &Report, after: &Report) -> Vec<String> {
+pub(super) fn changes(before: &Report, after: &Report) -> Vec<String> {
     let mut out = Vec::new();
     for c in &after.checks {
         let was = before

@@ -41,7 +41,7 @@ impl DecodeError {
 
 /// Whether a `Content-Type` says JSON (`application/json`, `*+json`); none at all is taken
 /// as JSON, as HiBob sometimes sends it.
-pub fn is_json(content_type: Option<&str>) -> bool {
+pub(crate) fn is_json(content_type: Option<&str>) -> bool {
     match content_type {
         None => true,
         Some(ct) => {
@@ -59,7 +59,7 @@ pub fn is_json(content_type: Option<&str>) -> bool {
 /// Whether a refusal's body speaks of a missing permission (`{"errorMessage": "No permissions
 /// to ..."}`): HiBob refuses missing permissions with 401 too. One test, for the caller and the
 /// recorder.
-pub fn mentions_permission(body: &[u8]) -> bool {
+pub(crate) fn mentions_permission(body: &[u8]) -> bool {
     String::from_utf8_lossy(body)
         .to_ascii_lowercase()
         .contains("permission")
@@ -67,7 +67,7 @@ pub fn mentions_permission(body: &[u8]) -> bool {
 
 /// The body without its leading whitespace, or `None` when it is blank: an empty 200 is an
 /// answer of its own, not malformed JSON.
-pub fn non_blank(body: &mut dyn Read) -> Result<Option<impl Read + '_>, DecodeError> {
+pub(crate) fn non_blank(body: &mut dyn Read) -> Result<Option<impl Read + '_>, DecodeError> {
     let mut first = [0u8; 1];
     loop {
         match body.read(&mut first) {

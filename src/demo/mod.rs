@@ -26,7 +26,7 @@ const FIRST: &[&str] = &[
 const TITLES: &[&str] = &["Engineer", "Designer", "Analyst", "Recruiter"];
 const DEPARTMENTS: &[&str] = &["Engineering", "Design", "Finance", "People"];
 
-pub struct SampleTenant {
+pub(crate) struct SampleTenant {
     /// (field ID, category ID, JSON path)
     fields: Vec<(String, String, String)>,
     employees: Vec<Map<String, Value>>,
@@ -38,10 +38,10 @@ pub struct SampleTenant {
 #[error(
     "the sample tenant's embedded field catalogue is broken ({0}); this is a bug in this build of hibob-audit, please report it"
 )]
-pub struct DemoError(String);
+pub(crate) struct DemoError(String);
 
 impl SampleTenant {
-    pub fn new() -> Result<Self, DemoError> {
+    pub(crate) fn new() -> Result<Self, DemoError> {
         let meta: Vec<Value> =
             serde_json::from_str(FIELDS).map_err(|e| DemoError(e.to_string()))?;
         let fields = meta

@@ -14,7 +14,7 @@ use crate::client::url::encode_component;
 use crate::observations::DocsAnswer;
 
 /// The docs endpoint as reports name it: the employee ID never leaves the request.
-pub const ROUTE: &str = "/docs/people/{id}";
+pub(crate) const ROUTE: &str = "/docs/people/{id}";
 
 /// Distinct folder names kept, at most, and their length.
 const MAX_FOLDERS: usize = 50;
@@ -24,7 +24,7 @@ const MAX_FOLDER_LEN: usize = 100;
 const FOLDER_KEYS: [&str; 4] = ["folder", "folderName", "folderId", "folderType"];
 
 /// The request for one employee's documents; `None` shows the placeholder (for `--plan`).
-pub fn request(employee: Option<&str>) -> ApiRequest {
+pub(crate) fn request(employee: Option<&str>) -> ApiRequest {
     let mut r = ApiRequest::get(&format!(
         "/docs/people/{}",
         employee.map_or_else(|| "{id}".to_string(), encode_component)
@@ -33,10 +33,10 @@ pub fn request(employee: Option<&str>) -> ApiRequest {
     r
 }
 
-pub const PURPOSE: &str = "one employee's documents: a document of a folder proves \"View selected employees' docs in the folder\"";
+pub(crate) const PURPOSE: &str = "one employee's documents: a document of a folder proves \"View selected employees' docs in the folder\"";
 
 /// Decodes `{"documents": [...]}` (or a bare array) into a count and folder names.
-pub fn decode(body: &mut dyn Read) -> Result<DocsAnswer, DecodeError> {
+pub(crate) fn decode(body: &mut dyn Read) -> Result<DocsAnswer, DecodeError> {
     let Some(mut reader) = crate::client::body::non_blank(body)? else {
         return Ok(DocsAnswer {
             empty: true,

@@ -4,9 +4,9 @@
 use std::fmt;
 
 /// One mebibyte.
-pub const MIB: u64 = 1 << 20;
+pub(crate) const MIB: u64 = 1 << 20;
 /// One gibibyte.
-pub const GIB: u64 = 1 << 30;
+pub(crate) const GIB: u64 = 1 << 30;
 
 /// The endpoints whose answers have their own limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +133,7 @@ impl std::str::FromStr for AnswerLimit {
 /// A size: a whole number of bytes with an optional unit, B, KB, MB, GB, TB (powers of 1000)
 /// or KiB, MiB, GiB, TiB (powers of 1024), case-insensitive, e.g. `64MiB`, `2GiB`, `500MB`.
 /// At least one KiB.
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let digits = t.chars().take_while(char::is_ascii_digit).count();
     let (number, unit) = t.split_at(digits);
@@ -168,7 +168,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 
 /// A size as people read it: `64 MiB`, `2 GiB`, `1500 bytes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Size(pub u64);
+pub(crate) struct Size(pub u64);
 
 impl fmt::Display for Size {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

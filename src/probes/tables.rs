@@ -18,12 +18,12 @@ const MAX_COLUMNS: usize = 100;
 const MAX_COLUMN_LEN: usize = 200;
 
 /// The table endpoint as reports name it: the employee ID never leaves the request.
-pub fn route(table: EmployeeTable) -> String {
+pub(crate) fn route(table: EmployeeTable) -> String {
     format!("/people/{{id}}/{}", table.segment())
 }
 
 /// The request for one employee's table; `None` shows the placeholder (for `--plan`).
-pub fn request(table: EmployeeTable, employee: Option<&str>) -> ApiRequest {
+pub(crate) fn request(table: EmployeeTable, employee: Option<&str>) -> ApiRequest {
     let mut r = ApiRequest::get(&format!(
         "/people/{}/{}",
         employee.map_or_else(|| "{id}".to_string(), encode_component),
@@ -33,7 +33,7 @@ pub fn request(table: EmployeeTable, employee: Option<&str>) -> ApiRequest {
     r
 }
 
-pub fn purpose(table: EmployeeTable) -> String {
+pub(crate) fn purpose(table: EmployeeTable) -> String {
     format!(
         "one employee's {} table: more than one row proves \"View selected employees' {} section histories\"",
         table.category(),
@@ -42,7 +42,7 @@ pub fn purpose(table: EmployeeTable) -> String {
 }
 
 /// Decodes `{"values": [rows], "restricted_columns": {...}}` without keeping a value.
-pub fn decode(body: &mut dyn Read) -> Result<TableAnswer, DecodeError> {
+pub(crate) fn decode(body: &mut dyn Read) -> Result<TableAnswer, DecodeError> {
     let Some(mut reader) = crate::client::body::non_blank(body)? else {
         return Ok(TableAnswer {
             empty: true,

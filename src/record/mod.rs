@@ -117,13 +117,13 @@ mod bounds {
     use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 
     /// The longest name, date, method or URL.
-    pub const SHORT: usize = 2048;
+    pub(super) const SHORT: usize = 2048;
     /// The longest path, message or header value.
-    pub const LONG: usize = 64 * 1024;
+    pub(super) const LONG: usize = 64 * 1024;
     /// The most query parameters or headers of one call.
-    pub const PAIRS: usize = 256;
+    pub(super) const PAIRS: usize = 256;
     /// The largest body size a recording may claim: more than any answer limit allows.
-    pub const BODY_BYTES: u64 = 1 << 40;
+    pub(super) const BODY_BYTES: u64 = 1 << 40;
 
     thread_local! {
         /// Why the last value was refused: serde's own message may quote the file.
@@ -146,19 +146,19 @@ mod bounds {
         Ok(s)
     }
 
-    pub fn short<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    pub(super) fn short<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
         bounded(d, SHORT)
     }
 
-    pub fn long<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    pub(super) fn long<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
         bounded(d, LONG)
     }
 
-    pub fn optional_long<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    pub(super) fn optional_long<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         long(d).map(Some)
     }
 
-    pub fn format<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    pub(super) fn format<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
         let s = short(d)?;
         if s != super::FORMAT {
             return Err(refuse(format!("its `format` is not \"{}\"", super::FORMAT)));
@@ -166,7 +166,7 @@ mod bounds {
         Ok(s)
     }
 
-    pub fn version<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    pub(super) fn version<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
         let v = u64::deserialize(d)?;
         if v != u64::from(super::VERSION) {
             return Err(refuse(format!(
@@ -177,7 +177,7 @@ mod bounds {
         Ok(super::VERSION)
     }
 
-    pub fn body_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    pub(super) fn body_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         let n = u64::deserialize(d)?;
         if n > BODY_BYTES {
             return Err(refuse(format!(
@@ -188,7 +188,7 @@ mod bounds {
     }
 
     /// A list of `[name, value]` pairs, counted as it is read.
-    pub fn pairs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+    pub(super) fn pairs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
         struct Pairs;
         impl<'de> Visitor<'de> for Pairs {
             type Value = Vec<(String, String)>;

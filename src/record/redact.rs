@@ -6,12 +6,12 @@ use serde_json::{Map, Value};
 
 /// Employee IDs and their pseudonyms, stable across one recording.
 #[derive(Debug, Default)]
-pub struct Pseudonyms {
+pub(super) struct Pseudonyms {
     map: BTreeMap<String, String>,
 }
 
 impl Pseudonyms {
-    pub fn of(&mut self, id: &str) -> String {
+    pub(super) fn of(&mut self, id: &str) -> String {
         let next = self.map.len() + 1;
         self.map
             .entry(id.to_string())
@@ -21,7 +21,7 @@ impl Pseudonyms {
 
     /// Replaces the employee ID where the route says `{id}` (`/people/{id}/work`); a path
     /// without a route is kept.
-    pub fn by_route(&mut self, path: &str, route: Option<&str>) -> String {
+    pub(super) fn by_route(&mut self, path: &str, route: Option<&str>) -> String {
         let Some(route) = route.filter(|r| r.contains("{id}")) else {
             return path.to_string();
         };
@@ -42,7 +42,7 @@ impl Pseudonyms {
 
 /// Any value as a type marker; objects keep their keys, arrays their length, null and empty
 /// strings stay what they are (they carry "readable, no data").
-pub fn marker(value: &Value) -> Value {
+pub(super) fn marker(value: &Value) -> Value {
     match value {
         Value::Null => Value::Null,
         Value::Bool(_) => Value::String("<bool>".into()),
@@ -155,7 +155,7 @@ fn listed(
 }
 
 /// Redacts an answer's JSON by the endpoint it came from.
-pub fn answer(path: &str, value: &Value, ids: &mut Pseudonyms) -> Value {
+pub(super) fn answer(path: &str, value: &Value, ids: &mut Pseudonyms) -> Value {
     match path {
         // Company settings, no employee data.
         "/company/people/fields" | "/timeoff/policy-types" => value.clone(),

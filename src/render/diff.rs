@@ -17,7 +17,7 @@ use crate::report::{CheckStatus, Level, Outcome};
 use crate::sanitize::terminal;
 
 /// The version of the comparison's own JSON document; additive changes only within it.
-pub const FORMAT_VERSION: &str = "1";
+pub(crate) const FORMAT_VERSION: &str = "1";
 
 /// The formats of `diff --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,7 +32,7 @@ pub enum DiffFormat {
 
 /// What the renderer needs besides the comparison.
 #[derive(Debug, Clone)]
-pub struct DiffContext {
+pub(crate) struct DiffContext {
     /// The old report's file, as given.
     pub old_name: String,
     /// The new report's file, as given.
@@ -42,7 +42,7 @@ pub struct DiffContext {
     pub width: u16,
 }
 
-pub fn render(
+pub(crate) fn render(
     format: DiffFormat,
     c: &Comparison,
     ctx: &DiffContext,

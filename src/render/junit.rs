@@ -40,7 +40,7 @@ fn xml_allows(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
-pub fn render(report: &Report, ctx: &Context) -> String {
+pub(crate) fn render(report: &Report, ctx: &Context) -> String {
     let count = |s: CheckStatus| report.checks.iter().filter(|c| c.status == s).count();
     let (tests, failures, skipped) = (
         report.checks.len(),

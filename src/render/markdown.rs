@@ -33,7 +33,7 @@ fn purpose(report: &Report, field: &str) -> String {
         .map_or_else(|| format!("`{field}`"), |c| md(&c.what))
 }
 
-pub fn render(report: &Report, ctx: &Context) -> String {
+pub(crate) fn render(report: &Report, ctx: &Context) -> String {
     let mut out = String::new();
     let s = report.summary();
     let _ = writeln!(out, "# HiBob permission checklist: {}\n", md(&ctx.title));

@@ -42,7 +42,7 @@ fn calls(plan: &[PlannedCall]) -> Vec<Call<'_>> {
         .collect()
 }
 
-pub fn json(
+pub(crate) fn json(
     plan: &[PlannedCall],
     profile: &str,
     target: &str,
@@ -57,7 +57,7 @@ pub fn json(
     super::pretty_json("plan", &doc)
 }
 
-pub fn text(plan: &[PlannedCall], profile: &str, target: &str) -> String {
+pub(crate) fn text(plan: &[PlannedCall], profile: &str, target: &str) -> String {
     let mut out = format!(
         "{TOOL} {VERSION}: probe plan for rules `{}` against {} ({} calls, read-only; nothing was sent)\n\n",
         crate::sanitize::terminal(profile),

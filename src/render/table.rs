@@ -39,7 +39,7 @@ fn paint_level(level: Level, color: bool) -> String {
 /// Indent of every line under a finding's first line: it hangs under the code.
 const HANG: &str = "        ";
 
-pub fn render(report: &Report, ctx: &Context) -> String {
+pub(crate) fn render(report: &Report, ctx: &Context) -> String {
     let max = usize::from(ctx.width);
     let mut out = String::new();
     let _ = writeln!(

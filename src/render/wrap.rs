@@ -4,7 +4,7 @@
 use unicode_width::UnicodeWidthStr;
 
 /// The columns `text` takes on a terminal, ANSI colour sequences not counted.
-pub fn width(text: &str) -> usize {
+pub(crate) fn width(text: &str) -> usize {
     let mut visible = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -25,7 +25,7 @@ pub fn width(text: &str) -> usize {
 
 /// `first` then `text`, wrapped to `max` columns; every line after the first starts with
 /// `indent`. Explicit line breaks in `text` are kept. Returns the lines without a final newline.
-pub fn hanging(first: &str, indent: &str, text: &str, max: usize) -> String {
+pub(crate) fn hanging(first: &str, indent: &str, text: &str, max: usize) -> String {
     let mut out = String::new();
     let mut line = first.to_string();
     let mut line_width = width(first);
@@ -78,7 +78,7 @@ fn words(paragraph: &str) -> Vec<String> {
 
 /// Wraps a Markdown document to `max` columns: paragraphs and list items (continuation lines
 /// under the item's text), never headings or fenced code.
-pub fn markdown(text: &str, max: usize) -> String {
+pub(crate) fn markdown(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut fenced = false;
     let mut shell = false;

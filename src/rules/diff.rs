@@ -44,14 +44,14 @@ fn section(
 
 /// Two rules compared: whether they require the same, and the text that says where not.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     /// Both rules require the same in every section (names, titles and sources aside).
     pub identical: bool,
     pub text: String,
 }
 
 /// A readable comparison. Empty sections say "(none)"; identical rules say only that.
-pub fn compare(a: &Rules, b: &Rules) -> Comparison {
+pub(crate) fn compare(a: &Rules, b: &Rules) -> Comparison {
     let (same, sections) = sections(a, b);
     let (an, bn) = (&a.name, &b.name);
     let text = if same {

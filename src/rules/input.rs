@@ -66,7 +66,7 @@ pub(super) struct Problems<'a> {
 }
 
 impl Problems<'_> {
-    pub fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
+    pub(super) fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
         let (line, column) = self.lines.line_col(self.text, span.start);
         self.list.push((
             span.start,
@@ -79,7 +79,7 @@ impl Problems<'_> {
     }
 
     /// The 1-based line of a byte offset.
-    pub fn line(&self, offset: usize) -> usize {
+    pub(super) fn line(&self, offset: usize) -> usize {
         self.lines.line_col(self.text, offset).0
     }
 }

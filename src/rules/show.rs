@@ -21,7 +21,7 @@ fn answer(out: &mut String, r: &Requirement) {
 }
 
 /// The rules as a person reads them. `name` is how the user named them (a profile or a path).
-pub fn render(rules: &Rules, name: &str) -> String {
+pub(crate) fn render(rules: &Rules, name: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}: {}", rules.name, rules.title);
     if let Some(g) = &rules.guide {

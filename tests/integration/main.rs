@@ -1,4 +1,5 @@
 //! Integration tests: the real binary and HTTP client against a fake HiBob on 127.0.0.1.
+#![allow(clippy::disallowed_macros)] // a test or bench may say what it measures
 
 mod support;
 

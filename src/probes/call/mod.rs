@@ -18,9 +18,9 @@ use crate::client::{ApiRequest, HiBobApi};
 use crate::observations::{CallOutcome, Failure, FailureKind, Observed};
 
 /// At most this many attempts per call (3 retries).
-pub const MAX_ATTEMPTS: u32 = 4;
+pub(crate) const MAX_ATTEMPTS: u32 = 4;
 /// The longest a 429 is waited out, whatever HiBob's headers say.
-pub const RATE_LIMIT_CAP: Duration = Duration::from_secs(60);
+pub(crate) const RATE_LIMIT_CAP: Duration = Duration::from_secs(60);
 /// The first backoff; doubled for each retry, plus up to half again of jitter.
 const BACKOFF_BASE: Duration = Duration::from_millis(400);
 
@@ -73,7 +73,7 @@ impl Default for Limits {
 }
 
 /// Makes calls against one API within one deadline.
-pub struct Caller<'a> {
+pub(crate) struct Caller<'a> {
     api: &'a dyn HiBobApi,
     log: &'a (dyn Fn(&Event) + Sync),
     clock: &'a dyn Clock,
@@ -92,7 +92,7 @@ struct Attempt<T> {
 }
 
 impl<'a> Caller<'a> {
-    pub fn new(
+    pub(crate) fn new(
         api: &'a dyn HiBobApi,
         limits: Limits,
         clock: &'a dyn Clock,
@@ -110,7 +110,7 @@ impl<'a> Caller<'a> {
     }
 
     /// Another caller for a concurrent probe: same API, log, limits and deadline.
-    pub fn sibling(&self) -> Caller<'a> {
+    pub(crate) fn sibling(&self) -> Caller<'a> {
         Caller {
             api: self.api,
             log: self.log,
@@ -136,7 +136,7 @@ impl<'a> Caller<'a> {
     }
 
     /// Makes one call, retrying what is worth retrying, and decodes a usable body.
-    pub fn call<T>(
+    pub(crate) fn call<T>(
         &mut self,
         request: &ApiRequest,
         decode: impl Fn(&mut dyn Read) -> Result<T, DecodeError>,

@@ -20,7 +20,7 @@ use requirements::{
 };
 
 /// At most this many fields in one people search (HiBob's limit is 400; the audit adds a few).
-pub const MAX_FIELDS: usize = 390;
+pub(super) const MAX_FIELDS: usize = 390;
 
 /// The keys of a requirement that say where it comes from.
 const PROVENANCE_KEYS: [&str; 2] = ["guide_text", "inferred"];
