@@ -332,7 +332,6 @@ impl CheckChangeKind {
         CheckChangeKind::Removed,
     ];
 
-
     /// The kind of a status change; `None` when nothing worth telling changed (a check that
     /// passes in both, or is to confirm by hand in both).
     fn of(old: Option<CheckStatus>, new: Option<CheckStatus>) -> Option<Self> {
@@ -418,7 +417,6 @@ impl FindingChangeKind {
         FindingChangeKind::LevelChanged,
         FindingChangeKind::Gone,
     ];
-
 }
 
 /// A finding that appeared, went away, or changed level. Findings are the same finding when
@@ -608,7 +606,10 @@ impl Comparison {
     }
 
     /// The findings of one kind, in order.
-    pub(crate) fn findings_of(&self, kind: FindingChangeKind) -> impl Iterator<Item = &FindingChange> {
+    pub(crate) fn findings_of(
+        &self,
+        kind: FindingChangeKind,
+    ) -> impl Iterator<Item = &FindingChange> {
         self.findings.iter().filter(move |f| f.change == kind)
     }
 

@@ -5,8 +5,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub const ENV_ID: &str = "HIBOB_SERVICE_USER_ID";
-pub const ENV_TOKEN: &str = "HIBOB_SERVICE_USER_TOKEN";
+pub(crate) const ENV_ID: &str = "HIBOB_SERVICE_USER_ID";
+pub(crate) const ENV_TOKEN: &str = "HIBOB_SERVICE_USER_TOKEN";
 
 /// A service-user token. Debug and Display print a mask; only the HTTP client reads it.
 #[derive(Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ impl Token {
     }
 
     /// The secret itself. Call it only to build the Authorization header.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -52,9 +52,9 @@ pub enum TokenSource {
 
 /// The longest token accepted. HiBob's service-user tokens are a few dozen characters; a
 /// longer "token" is the wrong file or input, and would not fit in a request header.
-pub const MAX_TOKEN_BYTES: usize = 4096;
+pub(crate) const MAX_TOKEN_BYTES: usize = 4096;
 /// The longest service-user ID accepted (HiBob's are a few dozen characters).
-pub const MAX_ID_BYTES: usize = 256;
+pub(crate) const MAX_ID_BYTES: usize = 256;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialError {
@@ -261,7 +261,7 @@ fn read_file(path: &Path) -> Result<Token, CredentialError> {
 }
 
 /// True when the file can be read by group or others (Unix permission bits).
-pub fn readable_by_others(path: &Path) -> bool {
+pub(crate) fn readable_by_others(path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -29,7 +29,7 @@ impl Date {
         }
     }
 
-    pub fn ymd(self) -> (i64, u32, u32) {
+    pub(crate) fn ymd(self) -> (i64, u32, u32) {
         // Howard Hinnant's civil_from_days.
         let z = self.days + 719_468;
         let era = z.div_euclid(146_097);
@@ -44,11 +44,11 @@ impl Date {
     }
 
     /// Days since 1970-01-01.
-    pub fn unix_days(self) -> i64 {
+    pub(crate) fn unix_days(self) -> i64 {
         self.days
     }
 
-    pub fn add_days(self, n: i64) -> Self {
+    pub(crate) fn add_days(self, n: i64) -> Self {
         Date {
             days: self.days + n,
         }

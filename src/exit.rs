@@ -42,7 +42,7 @@ impl Exit {
         }
     }
 
-    pub fn from_outcome(outcome: crate::report::Outcome) -> Self {
+    pub(crate) fn from_outcome(outcome: crate::report::Outcome) -> Self {
         match outcome {
             crate::report::Outcome::Pass => Exit::Ok,
             crate::report::Outcome::Fail => Exit::Findings,

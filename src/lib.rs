@@ -4,7 +4,12 @@
 //! `credentials` → `client` → `probes` → `observations` → `evaluate(rules)` → `report` → `render`.
 //! Only `client::http`, `credentials` and `cli` touch the outside world; `evaluate` is pure.
 //! Beside it, `compare` turns two JSON reports into what changed (`hibob-audit diff`).
-#![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used, unreachable_pub)]
+#![warn(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    unreachable_pub
+)]
 
 pub mod audit;
 pub mod cli;

@@ -17,7 +17,7 @@ pub mod field_ids {
 pub const SAMPLES_PER_CATEGORY: usize = 3;
 
 /// Categories kept of the metadata, at most; a tenant has a few dozen.
-pub const MAX_CATEGORIES: usize = 2_000;
+pub(crate) const MAX_CATEGORIES: usize = 2_000;
 
 /// One category of the tenant's metadata: its ID, its display name, how many fields it has,
 /// its first few fields (in metadata order), for probing the category as a whole, and the one
@@ -36,7 +36,7 @@ pub struct CategoryMeta {
 impl CategoryMeta {
     /// Whether a rules file's name means this category: its display name or its ID,
     /// case-insensitively.
-    pub fn is_named(&self, name: &str) -> bool {
+    pub(crate) fn is_named(&self, name: &str) -> bool {
         let n = name.trim();
         self.name.eq_ignore_ascii_case(n) || self.id.eq_ignore_ascii_case(n)
     }
@@ -57,7 +57,7 @@ pub struct FieldMeta {
 impl FieldMeta {
     /// The key of the field's category in [`FieldCatalog::categories`]: its ID, or its display
     /// name when the metadata gives no ID.
-    pub fn category_key(&self) -> &str {
+    pub(crate) fn category_key(&self) -> &str {
         if self.category_id.is_empty() {
             &self.category_name
         } else {
@@ -179,7 +179,7 @@ pub enum FailureKind {
 
 impl FailureKind {
     /// No HTTP answer came at all.
-    pub fn is_transport(self) -> bool {
+    pub(crate) fn is_transport(self) -> bool {
         matches!(
             self,
             FailureKind::Dns

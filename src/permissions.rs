@@ -51,7 +51,7 @@ impl TimeoffPermission {
 
     /// Whether a guide's words name this box: they hold its checkbox's words or its section's
     /// last part ("Balance"), ignoring case, punctuation and "Timeoff" for "Time off".
-    pub fn named_by(self, words: &str) -> bool {
+    pub(crate) fn named_by(self, words: &str) -> bool {
         let words = plain(words);
         let last = self.section.rsplit(" > ").next().unwrap_or(self.section);
         words.contains(&plain(self.checkbox)) || words.contains(&plain(last))

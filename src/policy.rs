@@ -68,7 +68,7 @@ impl Suppression {
     }
 
     /// "code (category X, field Y)".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut parts = Vec::new();
         for (name, value) in [
             ("category", &self.category),
@@ -100,7 +100,7 @@ pub struct Policy {
 
 /// What became of a finding under the policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
+pub(crate) enum Effect {
     Reported(Level),
     Suppressed(String),
     Allowed,

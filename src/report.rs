@@ -308,12 +308,12 @@ impl Check {
     /// A check with no permission, guide text or inference attached.
     /// Whether the check is one of `check --excess` (`excess:...`): shown in the report's
     /// "Granted but not needed" section rather than among the rules' checks.
-    pub fn is_excess(&self) -> bool {
+    pub(crate) fn is_excess(&self) -> bool {
         self.id == EXCESS_CHECK || self.id.starts_with("excess:")
     }
 
     /// What an excess check is about, without "not needed by the rules": "Payroll".
-    pub fn excess_label(&self) -> &str {
+    pub(crate) fn excess_label(&self) -> &str {
         self.what.split(NOT_NEEDED).next().unwrap_or(&self.what)
     }
 
@@ -335,10 +335,10 @@ impl Check {
 }
 
 /// The check that stands for all of `check --excess` when nothing could be judged.
-pub const EXCESS_CHECK: &str = "excess";
+pub(crate) const EXCESS_CHECK: &str = "excess";
 
 /// How an excess check's `what` ends: "Payroll: not needed by the rules".
-pub const NOT_NEEDED: &str = ": not needed by the rules";
+pub(crate) const NOT_NEEDED: &str = ": not needed by the rules";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -431,7 +431,7 @@ impl Report {
 
     /// What `check --excess` found granted but not needed, reported or suppressed: sensitive
     /// first, then by level (highest first) and category. Each with its suppression's reason.
-    pub fn granted_not_needed(&self) -> Vec<(&Finding, Option<&str>)> {
+    pub(crate) fn granted_not_needed(&self) -> Vec<(&Finding, Option<&str>)> {
         let mut list: Vec<(&Finding, Option<&str>)> = self
             .findings
             .iter()
@@ -456,7 +456,7 @@ impl Report {
 
     /// The suppressed findings but `category-not-needed` ones, which renderers show under
     /// "Granted but not needed" instead.
-    pub fn suppressed_gaps(&self) -> Vec<&SuppressedFinding> {
+    pub(crate) fn suppressed_gaps(&self) -> Vec<&SuppressedFinding> {
         self.suppressed
             .iter()
             .filter(|s| s.finding.code != Code::CategoryNotNeeded)
@@ -464,7 +464,7 @@ impl Report {
     }
 
     /// The `check --excess` checks that found nothing granted: least privilege holds there.
-    pub fn not_granted(&self) -> Vec<&Check> {
+    pub(crate) fn not_granted(&self) -> Vec<&Check> {
         self.checks
             .iter()
             .filter(|c| c.is_excess() && c.status == CheckStatus::Pass && c.findings.is_empty())
@@ -472,14 +472,14 @@ impl Report {
     }
 
     /// The `check --excess` check behind a `category-not-needed` finding.
-    pub fn excess_check(&self, finding: &Finding) -> Option<&Check> {
+    pub(crate) fn excess_check(&self, finding: &Finding) -> Option<&Check> {
         self.checks
             .iter()
             .find(|c| c.is_excess() && c.permission.is_some() && c.permission == finding.permission)
     }
 
     /// The checks that could not be judged.
-    pub fn unknown_checks(&self) -> Vec<&Check> {
+    pub(crate) fn unknown_checks(&self) -> Vec<&Check> {
         self.checks
             .iter()
             .filter(|c| c.status == CheckStatus::Unknown)

@@ -7,7 +7,7 @@
 
 /// Who says a category is sensitive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Authority {
+pub(crate) enum Authority {
     /// HiBob's OAuth scope `employee_data.sensitive:read` covers "EEO, Financial, Bands,
     /// Payroll, UK tax, Equity, Identification, Analytics" (apidocs.hibob.com, scopes page).
     HiBob,
@@ -18,7 +18,7 @@ pub enum Authority {
 /// A word that makes a category sensitive when its display name (or ID) holds it as a whole
 /// word, case-insensitively: out-of-the-box and custom categories alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SensitiveWord {
+pub(crate) struct SensitiveWord {
     pub word: &'static str,
     pub authority: Authority,
 }
@@ -39,7 +39,7 @@ const fn tool(word: &'static str) -> SensitiveWord {
 
 /// The words, HiBob's first. "Analytics" is HiBob's word for People analytics; "tax" stands
 /// for HiBob's "UK tax".
-pub const SENSITIVE_WORDS: &[SensitiveWord] = &[
+pub(crate) const SENSITIVE_WORDS: &[SensitiveWord] = &[
     hibob("eeo"),
     hibob("financial"),
     hibob("bands"),
@@ -60,7 +60,7 @@ pub const SENSITIVE_WORDS: &[SensitiveWord] = &[
 ];
 
 /// HiBob's own sentence for its sensitive categories, quoted where a finding explains itself.
-pub const HIBOB_SCOPE: &str = "employee_data.sensitive:read";
+pub(crate) const HIBOB_SCOPE: &str = "employee_data.sensitive:read";
 
 /// Words of a name or ID, lower case: split at anything but letters and digits, and where a
 /// lower-case letter meets an upper-case one (`personalContact`, `birthDate`).
@@ -90,7 +90,7 @@ fn words(text: &str) -> Vec<String> {
 
 /// Why a category is sensitive: the first word of [`SENSITIVE_WORDS`] its display name or ID
 /// holds, or `None`.
-pub fn sensitive_category(id: &str, name: &str) -> Option<SensitiveWord> {
+pub(crate) fn sensitive_category(id: &str, name: &str) -> Option<SensitiveWord> {
     let mut all = words(name);
     all.extend(words(id));
     SENSITIVE_WORDS

@@ -122,7 +122,7 @@ pub fn run(cli: Cli, io: &mut Io) -> Result<Exit, CliError> {
 }
 
 /// Loads the rules that `--profile` or `--rules` names.
-pub fn load_rules(sel: &RulesSelection) -> Result<Rules, CliError> {
+pub(crate) fn load_rules(sel: &RulesSelection) -> Result<Rules, CliError> {
     match (&sel.profile, &sel.rules) {
         (Some(name), _) => load_profile(name),
         (None, Some(path)) => load_rules_file(path),
@@ -134,7 +134,7 @@ pub fn load_rules(sel: &RulesSelection) -> Result<Rules, CliError> {
 }
 
 /// A shipped profile by name, or a usage error that lists the shipped ones.
-pub fn find_profile(name: &str) -> Result<&'static profiles::Profile, CliError> {
+pub(crate) fn find_profile(name: &str) -> Result<&'static profiles::Profile, CliError> {
     profiles::find(name).ok_or_else(|| {
         CliError::usage(anyhow::anyhow!(
             "unknown profile `{}`: the shipped profiles are {} (or pass --rules PATH)",
@@ -148,7 +148,7 @@ pub fn load_profile(name: &str) -> Result<Rules, CliError> {
     profiles::load(find_profile(name)?).map_err(CliError::usage)
 }
 
-pub fn load_rules_file(path: &Path) -> Result<Rules, CliError> {
+pub(crate) fn load_rules_file(path: &Path) -> Result<Rules, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         CliError::usage(anyhow::anyhow!(
             "cannot read the rules file {}: {e}",
@@ -159,7 +159,7 @@ pub fn load_rules_file(path: &Path) -> Result<Rules, CliError> {
 }
 
 /// Whether to colour: never for JSON or a non-terminal; `--color` wins over NO_COLOR.
-pub fn use_color(output: &OutputArgs, io: &Io) -> bool {
+pub(crate) fn use_color(output: &OutputArgs, io: &Io) -> bool {
     if output.format != Format::Table {
         return false;
     }
@@ -173,7 +173,7 @@ pub fn use_color(output: &OutputArgs, io: &Io) -> bool {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-pub fn emit(io: &mut Io, text: &str) -> Result<(), CliError> {
+pub(crate) fn emit(io: &mut Io, text: &str) -> Result<(), CliError> {
     match io
         .stdout
         .write_all(text.as_bytes())
@@ -205,7 +205,7 @@ pub struct Outputs {
 
 impl Outputs {
     /// Checks every `--output` path, and that none of them and `--record` name the same file.
-    pub fn prepare(output: &OutputArgs, record: Option<&Path>) -> Result<Self, CliError> {
+    pub(crate) fn prepare(output: &OutputArgs, record: Option<&Path>) -> Result<Self, CliError> {
         let mut named: Vec<(String, &Path)> = output
             .outputs
             .iter()

@@ -20,7 +20,7 @@ impl DecodeError {
     }
 
     /// Describes a serde_json error by its class and position only: its message can quote values.
-    pub fn from_json(e: &serde_json::Error) -> Self {
+    pub(crate) fn from_json(e: &serde_json::Error) -> Self {
         use serde_json::error::Category;
         let at = format!("line {} column {}", e.line(), e.column());
         match e.classify() {

@@ -47,7 +47,7 @@ impl ApiRequest {
         }
     }
 
-    pub fn post(path: &str, body: serde_json::Value) -> Self {
+    pub(crate) fn post(path: &str, body: serde_json::Value) -> Self {
         ApiRequest {
             method: Method::Post,
             path: path.to_string(),
@@ -80,7 +80,7 @@ impl ApiRequest {
     }
 
     /// Path plus encoded query string.
-    pub fn path_and_query(&self) -> String {
+    pub(crate) fn path_and_query(&self) -> String {
         if self.query.is_empty() {
             return self.path.clone();
         }
@@ -178,7 +178,7 @@ impl TransportError {
     }
 
     /// The error a recording of this kind stands for, with its detail.
-    pub fn of_kind(kind: TransportKind, detail: String) -> Self {
+    pub(crate) fn of_kind(kind: TransportKind, detail: String) -> Self {
         match kind {
             TransportKind::Timeout => TransportError::Timeout(0),
             TransportKind::Connect => TransportError::Connect(detail),

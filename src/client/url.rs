@@ -3,8 +3,8 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-pub const PRODUCTION: &str = "https://api.hibob.com/v1";
-pub const SANDBOX: &str = "https://api.sandbox.hibob.com/v1";
+pub(crate) const PRODUCTION: &str = "https://api.hibob.com/v1";
+pub(crate) const SANDBOX: &str = "https://api.sandbox.hibob.com/v1";
 
 /// A base URL that passed the checks: https anywhere, http only on loopback.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ impl BaseUrl {
         &self.url
     }
 
-    pub fn is_loopback(&self) -> bool {
+    pub(crate) fn is_loopback(&self) -> bool {
         self.loopback
     }
 
@@ -169,7 +169,7 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// Percent-encodes a query component (RFC 3986 unreserved characters pass).
-pub fn encode_component(text: &str) -> String {
+pub(crate) fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

@@ -44,8 +44,8 @@ pub(crate) mod size;
 pub(crate) mod tables;
 pub mod timeoff;
 
-pub use call::{CallEvent, Event, Limits};
 use call::Caller;
+pub use call::{CallEvent, Event, Limits};
 pub use needs::{Excess, Needs};
 pub use size::{AnswerLimit, AnswerLimits};
 
@@ -144,7 +144,7 @@ pub fn run(
 
 /// [`run`], with time from `clock`: tests pass a [`clock::FakeClock`] so that retries and
 /// waits take no real time.
-pub fn run_with_clock(
+pub(crate) fn run_with_clock(
     api: &dyn HiBobApi,
     needs: &Needs,
     today: Date,

@@ -55,7 +55,7 @@ impl Needs {
     /// The categories (by their key in [`FieldCatalog::categories`]) that the needs read: those of
     /// the fields the rules name (as this tenant's metadata files them), those named as a whole,
     /// Lifecycle when lifecycle statuses are checked, and those whose section histories are read.
-    pub fn categories_read(&self, catalog: &FieldCatalog) -> BTreeSet<String> {
+    pub(crate) fn categories_read(&self, catalog: &FieldCatalog) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
         let lifecycle = [field_ids::LIFECYCLE, field_ids::STATUS];
         let by_field = self
@@ -84,7 +84,7 @@ impl Needs {
     /// The tenant's categories that the needs do not read, in the catalog's order. A category
     /// with no field but `root.id` (which HiBob returns without any permission) is left out: no
     /// field could show whether it is granted.
-    pub fn extra_categories<'c>(&self, catalog: &'c FieldCatalog) -> Vec<&'c CategoryMeta> {
+    pub(crate) fn extra_categories<'c>(&self, catalog: &'c FieldCatalog) -> Vec<&'c CategoryMeta> {
         let needed = self.categories_read(catalog);
         catalog
             .categories
@@ -134,7 +134,7 @@ impl Needs {
 
     /// What a recording asks for: these rules' needs and every shipped profile's, so that the
     /// recording replays under any of them.
-    pub fn for_recording(rules: &Rules) -> Self {
+    pub(crate) fn for_recording(rules: &Rules) -> Self {
         let mut n = Needs::of(rules);
         for p in profiles::PROFILES {
             if let Ok(r) = profiles::load(p) {

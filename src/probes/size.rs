@@ -36,7 +36,7 @@ impl AnswerKind {
     }
 
     /// Which limit applies to a request path (relative to the base URL).
-    pub fn of_path(path: &str) -> Self {
+    pub(crate) fn of_path(path: &str) -> Self {
         if path == super::people::PATH {
             AnswerKind::People
         } else if path == super::metadata::PATH {
@@ -59,9 +59,9 @@ pub struct AnswerLimits {
 impl AnswerLimits {
     /// Large enough for the largest real tenants: about 2 KiB per employee and field set, so
     /// 2 GiB holds a million employees with dozens of fields.
-    pub const PEOPLE: u64 = 2 * GIB;
+    pub(crate) const PEOPLE: u64 = 2 * GIB;
     /// A tenant's field metadata is a few hundred KiB; time-off answers are smaller still.
-    pub const SMALL: u64 = 32 * MIB;
+    pub(crate) const SMALL: u64 = 32 * MIB;
 
     pub fn get(&self, kind: AnswerKind) -> u64 {
         match kind {

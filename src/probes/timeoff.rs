@@ -52,7 +52,7 @@ pub fn planned(needs: &Needs) -> Vec<TimeoffProbe> {
 }
 
 /// Whether `probe` is planned only for `--excess`: a box the rules do not need.
-pub fn for_excess(needs: &Needs, probe: TimeoffProbe) -> bool {
+pub(crate) fn for_excess(needs: &Needs, probe: TimeoffProbe) -> bool {
     match probe {
         TimeoffProbe::WhosOutPrivate => !needs.wants(Cap::PrivateRequests),
         TimeoffProbe::WhosOutPending => !needs.wants(Cap::PendingRequests),
@@ -61,7 +61,7 @@ pub fn for_excess(needs: &Needs, probe: TimeoffProbe) -> bool {
 }
 
 /// The balance endpoint as reports name it: the employee ID never leaves the request.
-pub const BALANCE_ROUTE: &str = "/timeoff/employees/{id}/balance";
+pub(crate) const BALANCE_ROUTE: &str = "/timeoff/employees/{id}/balance";
 
 /// The who's-out window: a week either side of today.
 fn window(today: Date) -> Vec<(String, String)> {
@@ -147,7 +147,7 @@ pub fn purpose(probe: TimeoffProbe) -> &'static str {
 }
 
 /// At most this many policy type names are kept of one answer (a tenant has a handful).
-pub const MAX_NAMES: usize = 1000;
+pub(crate) const MAX_NAMES: usize = 1000;
 
 /// Decodes a time-off answer as a stream: counts and policy type names, no JSON tree, so
 /// memory does not grow with the answer. A 200 with an empty body or without the documented

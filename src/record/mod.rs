@@ -15,11 +15,11 @@ pub use replay::Replay;
 
 use serde::{Deserialize, Serialize};
 
-pub const FORMAT: &str = "hibob-audit-recording";
+pub(crate) const FORMAT: &str = "hibob-audit-recording";
 pub const VERSION: u32 = 1;
 
 /// What every recording says about itself, for the human who reads it before sending it.
-pub const NOTICE: &str = "Redacted by hibob-audit: employee IDs are pseudonyms (employee-0001, ...), every other employee value is a type marker (<text>, <number>, <bool>); null and empty values, key presence, lifecycle labels, field metadata, policy type names, table rows' isCurrent flags, withheld column names and docs folder names are kept. No token and no Authorization header.";
+pub(crate) const NOTICE: &str = "Redacted by hibob-audit: employee IDs are pseudonyms (employee-0001, ...), every other employee value is a type marker (<text>, <number>, <bool>); null and empty values, key presence, lifecycle labels, field metadata, policy type names, table rows' isCurrent flags, withheld column names and docs folder names are kept. No token and no Authorization header.";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recording {
@@ -127,7 +127,7 @@ mod bounds {
 
     thread_local! {
         /// Why the last value was refused: serde's own message may quote the file.
-        pub static REFUSED: RefCell<Option<String>> = const { RefCell::new(None) };
+        pub(crate) static REFUSED: RefCell<Option<String>> = const { RefCell::new(None) };
     }
 
     fn refuse<E: de::Error>(why: String) -> E {
@@ -154,7 +154,9 @@ mod bounds {
         bounded(d, LONG)
     }
 
-    pub(super) fn optional_long<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    pub(super) fn optional_long<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<String>, D::Error> {
         long(d).map(Some)
     }
 
@@ -188,7 +190,9 @@ mod bounds {
     }
 
     /// A list of `[name, value]` pairs, counted as it is read.
-    pub(super) fn pairs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+    pub(super) fn pairs<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(String, String)>, D::Error> {
         struct Pairs;
         impl<'de> Visitor<'de> for Pairs {
             type Value = Vec<(String, String)>;
@@ -228,7 +232,7 @@ mod bounds {
 pub(crate) const DATED_PARAMETERS: &[&str] = &["from", "to", "since", "date", "today"];
 
 /// A recording file is read up to this size (larger ones are refused before being read).
-pub const MAX_FILE_BYTES: u64 = 1 << 30;
+pub(crate) const MAX_FILE_BYTES: u64 = 1 << 30;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordingError {

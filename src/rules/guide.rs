@@ -28,7 +28,7 @@ pub struct Requirement<'a> {
 }
 
 impl Requirement<'_> {
-    pub fn is_manual(&self) -> bool {
+    pub(crate) fn is_manual(&self) -> bool {
         self.kind == Kind::Manual
     }
 }

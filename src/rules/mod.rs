@@ -15,7 +15,7 @@ mod validate;
 pub use input::{LineIndex, line_col};
 
 /// The commented template that `rules init` writes.
-pub const TEMPLATE: &str = include_str!("template.toml");
+pub(crate) const TEMPLATE: &str = include_str!("template.toml");
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,8 +25,6 @@ use toml::de::DeTable;
 
 use crate::policy::{Severity, Suppression};
 use crate::report::{Code, Level};
-
-
 
 /// A lifecycle status that the permission group's people condition must include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -142,7 +140,7 @@ impl Provenance {
 
 impl crate::report::Check {
     /// Attaches where the requirement comes from.
-    pub fn sourced(mut self, source: &Provenance) -> Self {
+    pub(crate) fn sourced(mut self, source: &Provenance) -> Self {
         self.guide_text = source.guide_text.clone();
         self.inferred = source.inferred.clone();
         self
@@ -244,7 +242,7 @@ impl TimeoffRule {
         self.require.iter().any(|n| n.capability == cap)
     }
 
-    pub fn capabilities(&self) -> impl Iterator<Item = TimeoffCapability> + '_ {
+    pub(crate) fn capabilities(&self) -> impl Iterator<Item = TimeoffCapability> + '_ {
         self.require.iter().map(|n| n.capability)
     }
 }
@@ -287,7 +285,7 @@ pub struct AllowExtra {
 
 impl AllowExtra {
     /// "the Personal category" or "the Time off box private-requests".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match &self.target {
             ExtraTarget::Category(c) => format!("the {c} category"),
             ExtraTarget::Timeoff(cap) => format!("the Time off box {}", cap.as_str()),
@@ -378,7 +376,7 @@ impl std::error::Error for RulesError {}
 impl Rules {
     /// True when any requirement quotes the guide: the rules carry their provenance, so the
     /// audit can say what the guide's own steps leave out.
-    pub fn quotes_guide(&self) -> bool {
+    pub(crate) fn quotes_guide(&self) -> bool {
         !self.guide_lines.is_empty()
             || self.fields.iter().any(|f| !f.source.guide_text.is_empty())
             || self
@@ -416,7 +414,7 @@ impl Rules {
     }
 
     /// "ActivTrak's guide" for the title "ActivTrak (through Merge)", or "The guide".
-    pub fn guide_name(&self) -> String {
+    pub(crate) fn guide_name(&self) -> String {
         let vendor = self.title.split(" (").next().unwrap_or_default().trim();
         if vendor.is_empty() {
             "The guide".into()
@@ -458,7 +456,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Rules, RulesError> {
 }
 
 /// A dotted HiBob field ID: segments of letters, digits and `_`, `-`, joined by dots.
-pub fn is_field_id(id: &str) -> bool {
+pub(crate) fn is_field_id(id: &str) -> bool {
     id.contains('.')
         && id.split('.').all(|seg| {
             !seg.is_empty()

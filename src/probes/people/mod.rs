@@ -21,13 +21,13 @@ pub use crate::observations::field_ids::{ID, LIFECYCLE, STATUS};
 pub const PATH: &str = "/people/search";
 
 /// At most this many field IDs in the one search (HiBob takes 400).
-pub const MAX_REQUESTED: usize = 400;
+pub(crate) const MAX_REQUESTED: usize = 400;
 
 /// The field IDs the search asks for: `root.id`, the lifecycle fields when lifecycle coverage
 /// is checked, every field needed, once each, and, once the metadata is known, the first few
 /// fields of every category needed as a whole and, with `--excess`, one field of every other
 /// category (of every category, for a recording). At most [`MAX_REQUESTED`].
-pub fn requested_fields(needs: &Needs, catalog: Option<&FieldCatalog>) -> Vec<String> {
+pub(crate) fn requested_fields(needs: &Needs, catalog: Option<&FieldCatalog>) -> Vec<String> {
     let mut fields = vec![ID.to_string()];
     if needs.lifecycle {
         fields.push(LIFECYCLE.to_string());
@@ -88,7 +88,7 @@ pub struct Tracked {
 
 /// The requested fields with their JSON paths. Fields the metadata does not know are left
 /// out, except the three the audit itself needs, which fall back to HiBob's usual paths.
-pub fn tracked_fields(requested: &[String], catalog: &FieldCatalog) -> Vec<Tracked> {
+pub(crate) fn tracked_fields(requested: &[String], catalog: &FieldCatalog) -> Vec<Tracked> {
     requested
         .iter()
         .cloned()
