@@ -1,9 +1,11 @@
 //! hibob-audit: audits a HiBob service user's permissions for an integration.
 //!
 //! Data flows one way, and the modules show it:
-//! `credentials` → `client` → `probes` → `observations` → `evaluate(rules)` → `report` → `render`.
-//! Only `client::http`, `credentials` and `cli` touch the outside world; `evaluate` is pure.
-//! Beside it, `compare` turns two JSON reports into what changed (`hibob-audit diff`).
+//! `credentials` → `client` → `probes` → `observations` → `evaluate(rules)` → `report` → `render`,
+//! with `audit` running the middle of it as one call. Only `client::http`, `credentials`,
+//! `record` (which reads a recording file) and `cli` touch the outside world; `evaluate` is
+//! pure. Beside it, `compare` turns two JSON reports into what changed (`hibob-audit diff`).
+//! docs/architecture.md has one line per module and where new things go.
 #![warn(
     clippy::print_stdout,
     clippy::print_stderr,

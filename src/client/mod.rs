@@ -1,5 +1,7 @@
 //! The edge to HiBob: a small trait over its endpoints, so probes run the same against the
-//! real API (`http`), the embedded demo tenant, and later a recording.
+//! real API (`http`), the embedded demo tenant, the recorder (which wraps the real API) and
+//! the replay of a recording (`crate::record`). `body` holds what every reader of an answer's
+//! body shares.
 
 pub(crate) mod body;
 pub mod http;
