@@ -9,6 +9,7 @@ mod access;
 mod coverage;
 mod fields;
 mod guide;
+mod io;
 mod lifecycle;
 mod policy;
 mod tables_docs;
