@@ -19,8 +19,14 @@ pub const METADATA: &str = "GET /company/people/fields";
 pub const SEARCH: &str = "POST /people/search";
 pub const DOCS: &str = "GET /docs/people/{id}";
 
-/// The tenant's categories: ID, display name, and its fields (ID, name) in metadata order.
-const CATEGORIES: &[(&str, &str, &[(&str, &str)])] = &[
+/// A category of the tenant: ID, display name, and its fields (ID, name) in metadata order.
+type Category = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const CATEGORIES: &[Category] = &[
     (
         "root",
         "Basic info",

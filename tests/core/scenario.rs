@@ -153,3 +153,20 @@ pub fn check<'r>(report: &'r Report, id: &str) -> &'r Check {
 pub fn status(report: &Report, id: &str) -> CheckStatus {
     check(report, id).status
 }
+
+/// Asserts that `text` says `words`.
+#[track_caller]
+pub fn says(text: impl AsRef<str>, words: &str) {
+    let text = text.as_ref();
+    assert!(text.contains(words), "expected {words:?} in:\n{text}");
+}
+
+/// A finding's fix, or nothing.
+pub fn fix_of(f: &Finding) -> &str {
+    f.fix.as_deref().unwrap_or_default()
+}
+
+#[track_caller]
+pub fn no_findings(report: &Report) {
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+}

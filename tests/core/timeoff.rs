@@ -4,7 +4,7 @@ use hibob_audit::observations::{FailureKind, TimeoffAnswer, TimeoffProbe as P};
 use hibob_audit::report::{CheckStatus, Code, Level, Outcome};
 
 use crate::build::{Tenant, failed, outs, refused};
-use crate::scenario::{Scenario, check, codes, findings, run, status};
+use crate::scenario::{Scenario, check, codes, finding, findings, no_findings, run, says, status};
 
 const ALL: &str = r#"
 [timeoff]
@@ -159,7 +159,7 @@ const IDS: [&str; 7] = [
 #[test]
 fn every_answered_capability_passes() {
     let report = run(&granted());
-    assert!(codes(&report).is_empty(), "{:#?}", report.findings);
+    no_findings(&report);
     for id in IDS {
         assert_eq!(status(&report, id), CheckStatus::Pass, "{id}");
     }
@@ -185,7 +185,7 @@ fn every_refused_capability_names_its_box() {
         };
         assert_eq!(status(&report, id), expected, "{id}");
     }
-    let feature = crate::scenario::finding(&report, Code::FeaturePermissionMissing);
+    let feature = finding(&report, Code::FeaturePermissionMissing);
     assert_eq!(
         feature.endpoint.as_deref(),
         Some("GET /timeoff/policy-types")
@@ -201,12 +201,9 @@ fn every_refused_capability_names_its_box() {
                     .is_some_and(|e| e.contains("includePending"))
         })
         .expect("the pending call's 401");
-    assert!(
-        pending
-            .message
-            .contains("a 401 after the credentials were accepted"),
-        "{}",
-        pending.message
+    says(
+        &pending.message,
+        "a 401 after the credentials were accepted",
     );
     let requests = missing
         .iter()
@@ -228,7 +225,7 @@ fn every_refused_capability_names_its_box() {
 #[test]
 fn answers_that_prove_nothing_are_unknown_with_their_reason() {
     let report = run(&inconclusive());
-    assert!(codes(&report).is_empty(), "{:#?}", report.findings);
+    no_findings(&report);
     assert_eq!(status(&report, "timeoff:whos-out"), CheckStatus::Pass);
     for (id, evidence) in [
         ("timeoff:policy-types", "HTTP 200, no data"),
@@ -263,7 +260,7 @@ fn a_refused_whos_out_leaves_the_flagged_calls_unmade() {
     for id in ["timeoff:private-requests", "timeoff:pending-requests"] {
         let c = check(&report, id);
         assert_eq!(c.status, CheckStatus::Unknown, "{id}");
-        assert!(c.reason.contains("was not made"), "{}", c.reason);
+        says(&c.reason, "was not made");
     }
 }
 
@@ -280,9 +277,5 @@ fn calls_without_an_answer_leave_the_audit_incomplete() {
     }
     let private = check(&report, "timeoff:private-requests");
     assert_eq!(private.status, CheckStatus::Unknown);
-    assert!(
-        private.reason.contains("nothing to compare with"),
-        "{}",
-        private.reason
-    );
+    says(&private.reason, "nothing to compare with");
 }
