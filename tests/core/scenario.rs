@@ -38,9 +38,7 @@ impl Scenario {
 
     /// A shipped profile's rules.
     pub fn profile(name: &'static str, profile: &str, tenant: Tenant) -> Self {
-        let p = rules::profiles::PROFILES
-            .iter()
-            .find(|p| p.name == profile)
+        let p = rules::profiles::find(profile)
             .unwrap_or_else(|| panic!("no shipped profile {profile}"));
         let rules = rules::profiles::load(p).unwrap_or_else(|e| panic!("{e}"));
         Scenario {
