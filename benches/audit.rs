@@ -9,6 +9,9 @@
 //!
 //! It prints a table, then for 50,000 employees:
 //! `ratio_vs_curl=<x> peak_rss_mb=<y> calls=<n>`.
+//! Then the same tenant with 16 more categories audited with `check --profile activtrak
+//! --excess` (issue 15): its answer sizes, the growth of the search answer per employee, time
+//! and memory (`HIBOB_BENCH_EXCESS=0` skips it).
 //! Set `HIBOB_BENCH_SIZES=1000,10000` to choose sizes, `HIBOB_BENCH_RUNS=N` for runs per tool.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -65,6 +68,106 @@ const FIELDS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
+/// For `check --excess`: the categories a tenant has beyond the ones above, as the fake HiBob of
+/// the tests has them (About, Address, EEO, ...), two fields each, the first of which is the one
+/// `--excess` asks for (not sensitive where the category has such a field), with a value of a
+/// typical length. Work contact details (above) is extra for activtrak too.
+const EXTRA: &[(&str, &str, [&str; 2], &str)] = &[
+    (
+        "about",
+        "About",
+        ["about.about", "about.hobbies"],
+        "Likes hiking and",
+    ),
+    (
+        "address",
+        "Address",
+        ["address.city", "address.country"],
+        "Springfield",
+    ),
+    (
+        "eeo",
+        "EEO",
+        ["eeo.jobCategory", "eeo.ethnicity"],
+        "Professionals",
+    ),
+    (
+        "emergency",
+        "Emergency",
+        ["emergency.contactName", "emergency.phone"],
+        "Alex Example",
+    ),
+    (
+        "employment",
+        "Employment",
+        ["payroll.employment.contract", "payroll.employment.type"],
+        "Permanent",
+    ),
+    (
+        "home",
+        "Home",
+        ["home.maritalStatus", "home.gender"],
+        "Married",
+    ),
+    (
+        "identification",
+        "Identification",
+        ["identification.ssn", "identification.passport"],
+        "123-45-6789",
+    ),
+    (
+        "jobsCatalog",
+        "Jobs",
+        ["employee.jobProfileId", "jobs.level"],
+        "2711468283",
+    ),
+    (
+        "payroll",
+        "Payroll",
+        ["payroll.salary.base", "payroll.salary.currency"],
+        "68000",
+    ),
+    (
+        "peopleAnalytics",
+        "People analytics",
+        [
+            "peopleAnalytics.lowRiskCounter",
+            "peopleAnalytics.atRiskCounter",
+        ],
+        "3",
+    ),
+    (
+        "personal",
+        "Personal",
+        ["personal.nationality", "personal.birthDate"],
+        "British",
+    ),
+    (
+        "personalContact",
+        "Personal contact details",
+        ["home.privateEmail", "home.mobilePhone"],
+        "alex@example.org",
+    ),
+    (
+        "training",
+        "Training",
+        ["training.course", "training.completed"],
+        "Onboarding",
+    ),
+    (
+        "userData",
+        "User data",
+        ["userData.username", "userData.locale"],
+        "alex.example",
+    ),
+    (
+        "workEligibility",
+        "Work eligibility",
+        ["workEligibility.visa", "workEligibility.expiry"],
+        "Tier 2",
+    ),
+];
+
 /// The fields the activtrak profile's search asks for.
 const REQUESTED: &[&str] = &[
     "root.id",
@@ -99,7 +202,40 @@ fn insert(map: &mut Map<String, Value>, path: &str, value: Value) {
 }
 
 fn tenant(n: usize) -> Tenant {
-    let metadata: Vec<Value> = FIELDS
+    tenant_with(n, false)
+}
+
+/// With `excess`, the metadata also lists the [`EXTRA`] categories, and the search answers the
+/// activtrak fields plus what `check --excess` asks for: one field of every other category
+/// (Work contact details' `work.workPhone` and each first field of [`EXTRA`]).
+fn tenant_with(n: usize, excess: bool) -> Tenant {
+    let mut fields: Vec<(String, String, String, String)> = FIELDS
+        .iter()
+        .map(|(id, cat, name, path)| {
+            (
+                id.to_string(),
+                cat.to_string(),
+                name.to_string(),
+                path.to_string(),
+            )
+        })
+        .collect();
+    let mut requested: Vec<&str> = REQUESTED.to_vec();
+    if excess {
+        for (cat, name, ids, _) in EXTRA {
+            for id in ids {
+                fields.push((
+                    id.to_string(),
+                    cat.to_string(),
+                    name.to_string(),
+                    id.to_string(),
+                ));
+            }
+        }
+        requested.push("work.workPhone");
+        requested.extend(EXTRA.iter().map(|(_, _, ids, _)| ids[0]));
+    }
+    let metadata: Vec<Value> = fields
         .iter()
         .map(|(id, cat, name, path)| {
             json!({"id": id, "category": cat, "categoryId": cat, "categoryDisplayName": name,
@@ -120,13 +256,19 @@ fn tenant(n: usize) -> Tenant {
             let lifecycle = statuses[i % statuses.len()];
             let mut rec = Map::new();
             let mut human = Map::new();
-            for field in REQUESTED {
-                let (_, _, _, path) = FIELDS
+            for field in &requested {
+                let path = fields
                     .iter()
                     .find(|f| f.0 == *field)
-                    .copied()
+                    .map(|f| f.3.as_str())
                     .unwrap_or_default();
+                let extra = EXTRA
+                    .iter()
+                    .find(|(_, _, ids, _)| ids[0] == *field)
+                    .map(|(_, _, _, value)| *value);
                 let value = match *field {
+                    _ if extra.is_some() => json!(extra.unwrap_or_default()),
+                    "work.workPhone" => json!(format!("+44 20 7946 {:04}", i % 10_000)),
                     "root.id" => json!(format!("3332883884{:09}", i)),
                     "internal.lifecycleStatus" => json!(lifecycle),
                     "internal.status" => json!(if matches!(lifecycle, "hired" | "terminated") {
@@ -283,6 +425,19 @@ fn measure(program: &str, args: &[String], env: &[(&str, &str)]) -> (f64, u64) {
     (wall, rss)
 }
 
+/// The calls and answer bytes the server counts during one run of `program`.
+fn counted(server: &Server, program: &str, args: &[String], env: &[(&str, &str)]) -> (u64, u64) {
+    let before = (
+        server.calls.load(Ordering::Relaxed),
+        server.bytes.load(Ordering::Relaxed),
+    );
+    measure(program, args, env);
+    (
+        server.calls.load(Ordering::Relaxed) - before.0,
+        server.bytes.load(Ordering::Relaxed) - before.1,
+    )
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
@@ -315,6 +470,10 @@ fn main() {
         "jq MB",
         "body MB"
     );
+    // `HIBOB_BENCH_EXCESS=0` skips the `check --excess` runs.
+    let excess_on = std::env::var("HIBOB_BENCH_EXCESS").map_or(true, |v| v != "0");
+    let mut excess_rows: Vec<String> = Vec::new();
+    let mut excess_last = String::new();
     let mut last = String::new();
     for n in sizes {
         let t = Arc::new(tenant(n));
@@ -386,13 +545,7 @@ fn main() {
         // Warm up once each, then count the calls and bytes of one audit run.
         measure(exe, &audit_args, &env);
         measure("curl", &curl_args, &[]);
-        let before = (
-            server.calls.load(Ordering::Relaxed),
-            server.bytes.load(Ordering::Relaxed),
-        );
-        measure(exe, &audit_args, &env);
-        let calls_made = server.calls.load(Ordering::Relaxed) - before.0;
-        let bytes_received = server.bytes.load(Ordering::Relaxed) - before.1;
+        let (calls_made, bytes_received) = counted(&server, exe, &audit_args, &env);
 
         let (mut aw, mut ar, mut cw, mut cr, mut jw, mut jr, mut ratios) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -419,8 +572,60 @@ fn main() {
             largest as f64 / 1_048_576.0
         );
         last = format!("ratio_vs_curl={ratio:.2} peak_rss_mb={audit_mb:.1} calls={calls_made}");
+
+        if excess_on {
+            // The same tenant with more categories, audited with --excess.
+            let tx = Arc::new(tenant_with(n, true));
+            let growth = (tx.search.len() as f64 - t.search.len() as f64) / n as f64;
+            let search_mb = tx.search.len() as f64 / 1_048_576.0;
+            let sx = serve(tx.clone());
+            let base_x = format!("http://127.0.0.1:{}/v1", sx.port);
+            let args: Vec<String> = [
+                "check",
+                "--profile",
+                "activtrak",
+                "--excess",
+                "--format",
+                "json",
+                "--base-url",
+                &base_x,
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            measure(exe, &args, &env);
+            let (calls_x, bytes_x) = counted(&sx, exe, &args, &env);
+            let (mut xw, mut xr) = (vec![], vec![]);
+            for _ in 0..runs {
+                let (w, r) = measure(exe, &args, &env);
+                xw.push(w);
+                xr.push(r as f64);
+            }
+            let (xs, xmb) = (median(xw), mb(median(xr)));
+            excess_rows.push(format!(
+                "{n:>8} {bytes_x:>10} {calls_x:>6} | {xs:>9.4} {xmb:>9.1} {:>8.2} | {search_mb:>9.1} {growth:>12.0}",
+                xs / audit_s
+            ));
+            excess_last = format!(
+                "excess: bytes_per_employee={growth:.0} search_mb={search_mb:.1} audit_s={xs:.4} peak_rss_mb={xmb:.1} calls={calls_x}"
+            );
+        }
     }
     println!("{last}");
+    if !excess_rows.is_empty() {
+        println!(
+            "\ncheck --excess ({} more categories in the metadata, one field each asked for):",
+            EXTRA.len() + 1
+        );
+        println!(
+            "{:>8} {:>10} {:>6} | {:>9} {:>9} {:>8} | {:>9} {:>12}",
+            "people", "bytes", "calls", "audit s", "audit MB", "vs plain", "body MB", "+B/employee"
+        );
+        for row in &excess_rows {
+            println!("{row}");
+        }
+        println!("{excess_last}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
     std::thread::sleep(Duration::from_millis(10));
 }

@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod date;
 pub mod demo;
 pub mod evaluate;
+pub mod excess;
 pub mod exit;
 pub mod explain;
 pub mod observations;

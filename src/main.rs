@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         } else {
             None
         },
+        clock: &hibob_audit::probes::clock::SystemClock,
         today: Date::from_unix_seconds(
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

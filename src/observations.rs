@@ -20,13 +20,17 @@ pub const SAMPLES_PER_CATEGORY: usize = 3;
 pub const MAX_CATEGORIES: usize = 2_000;
 
 /// One category of the tenant's metadata: its ID, its display name, how many fields it has,
-/// and its first few fields (in metadata order), for probing the category as a whole.
+/// its first few fields (in metadata order), for probing the category as a whole, and the one
+/// field that stands for it in `check --excess`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryMeta {
     pub id: String,
     pub name: String,
     pub fields: u64,
     pub samples: Vec<FieldMeta>,
+    /// The category's first field that is not sensitive by [`crate::excess::sensitive_field`],
+    /// else its first field (never `root.id`): what `check --excess` asks for.
+    pub representative: Option<FieldMeta>,
 }
 
 impl CategoryMeta {
@@ -50,6 +54,18 @@ pub struct FieldMeta {
     pub json_path: String,
 }
 
+impl FieldMeta {
+    /// The key of the field's category in [`FieldCatalog::categories`]: its ID, or its display
+    /// name when the metadata gives no ID.
+    pub fn category_key(&self) -> &str {
+        if self.category_id.is_empty() {
+            &self.category_name
+        } else {
+            &self.category_id
+        }
+    }
+}
+
 /// `GET /company/people/fields`: the fields the audit asks about, by field ID, and how many
 /// fields the tenant has in all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,12 +82,13 @@ impl FieldCatalog {
         self.fields.get(id)
     }
 
-    /// A field's metadata, whether it was wanted by ID or kept as a category's sample.
+    /// A field's metadata, whether it was wanted by ID or kept as a category's sample or
+    /// representative.
     pub fn meta(&self, id: &str) -> Option<&FieldMeta> {
         self.fields.get(id).or_else(|| {
             self.categories
                 .values()
-                .flat_map(|c| &c.samples)
+                .flat_map(|c| c.samples.iter().chain(&c.representative))
                 .find(|s| s.id == id)
         })
     }
@@ -339,6 +356,10 @@ pub struct Observations {
     pub tables: Vec<TableObservation>,
     /// The docs list, when the rules name docs folders.
     pub docs: Option<ProbeRun<DocsAnswer>>,
+    /// `check --excess`: the search also asked for one field of every category the rules do
+    /// not need (and the time-off probes for the boxes they do not need, where the plain
+    /// who's-out call runs anyway), so the audit can say what is granted beyond the rules.
+    pub excess: bool,
 }
 
 impl Observations {

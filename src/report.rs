@@ -52,6 +52,7 @@ pub enum Code {
     CategoryNotReadable,
     CategoryPartlyReadable,
     CategoryUnknown,
+    CategoryNotNeeded,
     FieldEmpty,
     FieldUnknown,
     FieldInOtherCategory,
@@ -108,6 +109,9 @@ impl Code {
             }
             Code::CategoryUnknown => {
                 "A category the rules name is not in the tenant's field metadata: nothing to tick, and no data there to read."
+            }
+            Code::CategoryNotNeeded => {
+                "check --excess: the permission group grants a category (or a Time off box) the rules do not need; a warning when it is sensitive."
             }
             Code::SectionHistoryMissing => {
                 "HiBob refused an employee table, or withheld its history: \"View selected employees' X section histories\" is missing."
@@ -203,9 +207,13 @@ pub struct Finding {
     pub lifecycle_status: Option<String>,
     /// "METHOD /path", when the finding is about one call.
     pub endpoint: Option<String>,
-    /// The permission to grant, in HiBob's UI words.
+    /// The permission to grant, in HiBob's UI words (for `category-not-needed`: to untick).
     pub permission: Option<String>,
     pub evidence: Evidence,
+    /// `category-not-needed` only: whether the category (or Time off box) is sensitive
+    /// (docs/findings.md). Left out of JSON for every other finding.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sensitive: Option<bool>,
 }
 
 impl Finding {
@@ -221,6 +229,7 @@ impl Finding {
             endpoint: None,
             permission: None,
             evidence: Evidence::default(),
+            sensitive: None,
         }
     }
 }
@@ -279,6 +288,17 @@ pub struct Check {
 
 impl Check {
     /// A check with no permission, guide text or inference attached.
+    /// Whether the check is one of `check --excess` (`excess:...`): shown in the report's
+    /// "Granted but not needed" section rather than among the rules' checks.
+    pub fn is_excess(&self) -> bool {
+        self.id == EXCESS_CHECK || self.id.starts_with("excess:")
+    }
+
+    /// What an excess check is about, without "not needed by the rules": "Payroll".
+    pub fn excess_label(&self) -> &str {
+        self.what.split(NOT_NEEDED).next().unwrap_or(&self.what)
+    }
+
     pub fn new(id: impl Into<String>, status: CheckStatus, what: impl Into<String>) -> Self {
         Check {
             id: id.into(),
@@ -295,6 +315,12 @@ impl Check {
         }
     }
 }
+
+/// The check that stands for all of `check --excess` when nothing could be judged.
+pub const EXCESS_CHECK: &str = "excess";
+
+/// How an excess check's `what` ends: "Payroll: not needed by the rules".
+pub const NOT_NEEDED: &str = ": not needed by the rules";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -383,6 +409,55 @@ impl Report {
             .iter()
             .filter(|c| c.status == CheckStatus::Manual)
             .collect()
+    }
+
+    /// What `check --excess` found granted but not needed, reported or suppressed: sensitive
+    /// first, then by level (highest first) and category. Each with its suppression's reason.
+    pub fn granted_not_needed(&self) -> Vec<(&Finding, Option<&str>)> {
+        let mut list: Vec<(&Finding, Option<&str>)> = self
+            .findings
+            .iter()
+            .map(|f| (f, None))
+            .chain(
+                self.suppressed
+                    .iter()
+                    .map(|s| (&s.finding, Some(s.reason.as_str()))),
+            )
+            .filter(|(f, _)| f.code == Code::CategoryNotNeeded)
+            .collect();
+        list.sort_by(|(a, ra), (b, rb)| {
+            b.sensitive
+                .cmp(&a.sensitive)
+                .then(ra.is_some().cmp(&rb.is_some()))
+                .then(b.level.cmp(&a.level))
+                .then(a.category.cmp(&b.category))
+                .then(a.permission.cmp(&b.permission))
+        });
+        list
+    }
+
+    /// The suppressed findings but `category-not-needed` ones, which renderers show under
+    /// "Granted but not needed" instead.
+    pub fn suppressed_gaps(&self) -> Vec<&SuppressedFinding> {
+        self.suppressed
+            .iter()
+            .filter(|s| s.finding.code != Code::CategoryNotNeeded)
+            .collect()
+    }
+
+    /// The `check --excess` checks that found nothing granted: least privilege holds there.
+    pub fn not_granted(&self) -> Vec<&Check> {
+        self.checks
+            .iter()
+            .filter(|c| c.is_excess() && c.status == CheckStatus::Pass && c.findings.is_empty())
+            .collect()
+    }
+
+    /// The `check --excess` check behind a `category-not-needed` finding.
+    pub fn excess_check(&self, finding: &Finding) -> Option<&Check> {
+        self.checks
+            .iter()
+            .find(|c| c.is_excess() && c.permission.is_some() && c.permission == finding.permission)
     }
 
     /// The checks that could not be judged.

@@ -163,6 +163,11 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub severity: SeverityArgs,
 
+    /// Also report what the permission group grants beyond the rules' needs (least
+    /// privilege): the search asks for one more field per other category, values never kept.
+    #[arg(long, help_heading = "Rules")]
+    pub excess: bool,
+
     /// Print the calls the audit would make, and make none (no credentials needed). With
     /// --record: the calls a recording makes (every shipped profile's), and nothing is written.
     #[arg(long, conflicts_with = "replay")]

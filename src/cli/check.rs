@@ -9,7 +9,7 @@ use crate::client::http::HttpClient;
 use crate::client::url::{BaseUrl, PRODUCTION, SANDBOX};
 use crate::credentials::{self, TokenSource};
 use crate::exit::Exit;
-use crate::probes::{AnswerLimits, Limits, Needs};
+use crate::probes::{AnswerLimits, Excess, Limits, Needs};
 use crate::record::{self, Recorder, Replay};
 use crate::render::{Context, plan};
 
@@ -20,6 +20,9 @@ fn rerun(args: &CheckArgs) -> String {
         (Some(p), _) => cmd.push_str(&format!(" --profile {p}")),
         (None, Some(path)) => cmd.push_str(&format!(" --rules {}", path.display())),
         (None, None) => {}
+    }
+    if args.excess {
+        cmd.push_str(" --excess");
     }
     if args.sandbox {
         cmd.push_str(" --sandbox");
@@ -39,10 +42,17 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
     })
     .map_err(CliError::usage)?;
     // A recording asks for what every shipped profile needs, so that it replays under any.
-    let needs = if args.record.is_some() {
+    let mut needs = if args.record.is_some() {
         Needs::for_recording(&rules)
     } else {
         Needs::of(&rules)
+    };
+    // With --excess a recording asks for one field of every category, so that it replays
+    // with --excess under any profile.
+    needs.excess = match (args.excess, args.record.is_some()) {
+        (false, _) => Excess::Off,
+        (true, false) => Excess::Unneeded,
+        (true, true) => Excess::Every,
     };
     if args.plan {
         let plan = crate::probes::plan(&needs, io.today);

@@ -36,6 +36,8 @@ pub struct Io<'a> {
     pub terminal_width: Option<u16>,
     /// Today's date (UTC), read from the clock by the binary.
     pub today: crate::date::Date,
+    /// Time for retries, waits and `--watch`: the system's in the binary, a fake in tests.
+    pub clock: &'a dyn crate::probes::clock::Clock,
 }
 
 /// A failure before or outside the audit, with the exit code it maps to.

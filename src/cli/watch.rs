@@ -3,7 +3,7 @@
 //! interrupted. The first round prints the report; later rounds print only what changed. A
 //! rejected credential stops at once; a rate limit doubles the wait.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{CheckArgs, CliError, Format, Io, Outputs, audit, deliver, emit};
 use crate::client::HiBobApi;
@@ -88,7 +88,7 @@ pub(super) fn run(
     io: &mut Io,
 ) -> Result<Exit, CliError> {
     let policy = super::policy(rules, &args.severity);
-    let started = Instant::now();
+    let started = io.clock.now();
     let table = args.output.format == Format::Table && !args.output.quiet;
     let mut previous: Option<Report> = None;
     let mut wait = interval.max(MIN_INTERVAL);
@@ -129,7 +129,7 @@ pub(super) fn run(
                 let s = report.summary();
                 let mut text = format!(
                     "\nRound {round}, after {} s: {}",
-                    started.elapsed().as_secs(),
+                    (io.clock.now() - started).as_secs(),
                     if lines.is_empty() {
                         "nothing changed".to_string()
                     } else {
@@ -181,7 +181,7 @@ fn countdown(seconds: u64, quiet: bool, io: &mut Io) {
                 "hibob-audit: not passing yet; next run in {seconds} s (Ctrl-C to stop)"
             );
         }
-        std::thread::sleep(Duration::from_secs(seconds));
+        io.clock.sleep(Duration::from_secs(seconds));
         return;
     }
     for left in (1..=seconds).rev() {
@@ -190,7 +190,7 @@ fn countdown(seconds: u64, quiet: bool, io: &mut Io) {
             "\r\x1b[Knot passing yet; next run in {left} s (Ctrl-C to stop)"
         );
         let _ = io.stderr.flush();
-        std::thread::sleep(Duration::from_secs(1));
+        io.clock.sleep(Duration::from_secs(1));
     }
     let _ = write!(io.stderr, "\r\x1b[K");
     let _ = io.stderr.flush();

@@ -287,7 +287,7 @@ pub(super) fn cause(kind: FailureKind) -> (&'static str, &'static str) {
         ),
         FailureKind::NotRecorded => (
             "The recording has no answer for a call these rules need.",
-            "A recording holds what every shipped profile needs; these rules need more. Record again with them (hibob-audit check --rules PATH --record FILE), then replay the new recording.",
+            "A recording holds what every shipped profile needs; these rules need more. Record again with them (hibob-audit check --rules PATH --record FILE, with --excess too when the replay uses it), then replay the new recording.",
         ),
         FailureKind::TooLarge => (
             "An answer was larger than its limit, so reading stopped.",

@@ -32,7 +32,7 @@ pub(super) fn synthesized(rules: &Rules) -> Vec<Wanted<'_>> {
         .collect()
 }
 
-fn slug(name: &str) -> String {
+pub(super) fn slug(name: &str) -> String {
     name.trim()
         .to_lowercase()
         .chars()

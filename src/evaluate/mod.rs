@@ -2,13 +2,15 @@
 //!
 //! One module per area: `access` (credentials and the people search), `fields` (People's
 //! data categories), `lifecycle` (the people condition), `timeoff`, `guide` (what the guide's
-//! own steps leave out) and `manual` (what only a person can confirm). Every finding passes the
+//! own steps leave out), `excess` (what is granted beyond the rules, with `check --excess`)
+//! and `manual` (what only a person can confirm). Every finding passes the
 //! severity policy (`crate::policy`) on its way into the report, and a check's status follows
 //! what became of its finding.
 
 mod access;
 mod categories;
 mod docs;
+mod excess;
 mod fields;
 mod guide;
 mod histories;
@@ -121,6 +123,16 @@ impl<'p> Sink<'p> {
         }
     }
 
+    /// Reports a finding as suppressed with `reason`, whatever the policy says: something the
+    /// rules accept by name (`[[allow_extra]]`).
+    pub(crate) fn suppress(&mut self, finding: Finding, reason: String) -> Effect {
+        self.suppressed.push(SuppressedFinding {
+            finding,
+            reason: reason.clone(),
+        });
+        Effect::Suppressed(reason)
+    }
+
     /// Adds a finding code to the check with this id, if there is one.
     pub(crate) fn tag(&mut self, id: &str, code: Code) {
         if let Some(c) = self.checks.iter_mut().find(|c| c.id == id)
@@ -158,13 +170,15 @@ pub fn evaluate_with(rules: &Rules, observations: &Observations, policy: &Policy
     histories::evaluate(rules, observations, &mut sink);
     docs::evaluate(rules, observations, &mut sink);
     guide::evaluate(rules, observations, people.as_ref(), &mut sink);
+    excess::evaluate(rules, observations, people.as_ref(), &mut sink);
     manual::evaluate(rules, &mut sink);
 
     // A suppression that matched nothing is stale. Only judged when the audit ran to the end:
     // an incomplete audit may simply not have seen what it suppresses.
     if sink.complete {
         for (s, used) in policy.suppressions.iter().zip(sink.used.clone()) {
-            if used {
+            // What only `check --excess` finds cannot be stale without it.
+            if used || (s.code == Code::CategoryNotNeeded && !observations.excess) {
                 continue;
             }
             let mut f = Finding::new(

@@ -169,11 +169,7 @@ fn entries<'de, A: SeqAccess<'de>>(
 /// Counts the field in its category, and keeps it as one of the category's first few fields.
 /// `root.id` is no sample: HiBob returns it without any permission.
 fn sample(catalog: &mut FieldCatalog, meta: &FieldMeta) {
-    let key = if meta.category_id.is_empty() {
-        meta.category_name.clone()
-    } else {
-        meta.category_id.clone()
-    };
+    let key = meta.category_key().to_string();
     if !catalog.categories.contains_key(&key) && catalog.categories.len() >= MAX_CATEGORIES {
         return;
     }
@@ -185,10 +181,25 @@ fn sample(catalog: &mut FieldCatalog, meta: &FieldMeta) {
             name: meta.category_name.clone(),
             fields: 0,
             samples: Vec::new(),
+            representative: None,
         });
     c.fields += 1;
-    if c.samples.len() < SAMPLES_PER_CATEGORY && meta.id != field_ids::ID {
+    if meta.id == field_ids::ID {
+        return;
+    }
+    if c.samples.len() < SAMPLES_PER_CATEGORY {
         c.samples.push(meta.clone());
+    }
+    // The first field stands for the category until a field that is not sensitive comes.
+    let settled = c
+        .representative
+        .as_ref()
+        .is_some_and(|r| !crate::excess::sensitive_field(&r.id, r.name.as_deref()));
+    if !settled
+        && (c.representative.is_none()
+            || !crate::excess::sensitive_field(&meta.id, meta.name.as_deref()))
+    {
+        c.representative = Some(meta.clone());
     }
 }
 

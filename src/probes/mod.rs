@@ -35,6 +35,7 @@ macro_rules! scalars {
 }
 
 pub mod call;
+pub mod clock;
 pub mod docs;
 pub mod metadata;
 pub mod needs;
@@ -44,7 +45,7 @@ pub mod tables;
 pub mod timeoff;
 
 pub use call::{CallEvent, Caller, DecodeError, Event, Limits};
-pub use needs::Needs;
+pub use needs::{Excess, Needs};
 pub use size::{AnswerKind, AnswerLimit, AnswerLimits};
 
 use std::io::Read;
@@ -76,6 +77,15 @@ pub fn plan(needs: &Needs, today: Date) -> Vec<PlannedCall> {
             needs.categories.join(", ")
         ));
     }
+    match needs.excess {
+        Excess::Off => {}
+        Excess::Unneeded => search.push_str(
+            "; with --excess, plus one field of every other category in the tenant's metadata (chosen once the metadata is known: a field that is not sensitive where the category has one), to see what the group grants beyond the rules",
+        ),
+        Excess::Every => search.push_str(
+            "; with --excess, plus one field of every category in the tenant's metadata (chosen once the metadata is known: a field that is not sensitive where the category has one), so that the recording replays with --excess under any profile",
+        ),
+    }
     let mut calls = vec![
         PlannedCall {
             request: metadata::request(),
@@ -89,9 +99,15 @@ pub fn plan(needs: &Needs, today: Date) -> Vec<PlannedCall> {
     ];
     let planned = timeoff::planned(needs);
     for &probe in planned.iter().filter(|p| **p != TimeoffProbe::Balance) {
+        let mut purpose = timeoff::purpose(probe).to_string();
+        if timeoff::for_excess(needs, probe) {
+            purpose.push_str(
+                "; added by --excess: is this box granted although the rules do not need it?",
+            );
+        }
         calls.push(PlannedCall {
             request: timeoff::request(probe, today, None, None),
-            purpose: timeoff::purpose(probe).into(),
+            purpose,
         });
     }
     for &table in &needs.tables {
@@ -140,7 +156,20 @@ pub fn run(
     limits: Limits,
     log: &(dyn Fn(&Event) + Sync),
 ) -> Observations {
-    let mut caller = Caller::new(api, limits, log);
+    run_with_clock(api, needs, today, limits, &clock::SystemClock, log)
+}
+
+/// [`run`], with time from `clock`: tests pass a [`clock::FakeClock`] so that retries and
+/// waits take no real time.
+pub fn run_with_clock(
+    api: &dyn HiBobApi,
+    needs: &Needs,
+    today: Date,
+    limits: Limits,
+    clock: &dyn clock::Clock,
+    log: &(dyn Fn(&Event) + Sync),
+) -> Observations {
+    let mut caller = Caller::new(api, limits, clock, log);
     // Only the fields the search asks for (and each category's first few) are kept of the
     // metadata.
     let wanted: std::collections::BTreeSet<String> =
@@ -155,6 +184,7 @@ pub fn run(
             timeoff: Vec::new(),
             tables: Vec::new(),
             docs: None,
+            excess: needs.excess.on(),
         };
     };
     let requested = people::requested_fields(needs, Some(catalog));
@@ -216,6 +246,7 @@ pub fn run(
         timeoff,
         tables,
         docs,
+        excess: needs.excess.on(),
     }
 }
 

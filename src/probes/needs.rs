@@ -8,6 +8,26 @@ use std::collections::BTreeSet;
 use crate::observations::EmployeeTable;
 use crate::rules::{Rules, TimeoffCapability, profiles};
 
+/// `check --excess`: whether the audit also looks at what is granted beyond the needs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Excess {
+    /// Not asked: the probes are exactly the needs'.
+    #[default]
+    Off,
+    /// One field of every category the needs do not read, and the time-off boxes they do not
+    /// need where the plain who's-out call runs anyway.
+    Unneeded,
+    /// As `Unneeded`, but one field of every category, needed or not: a recording, which
+    /// replays under any profile with `--excess`.
+    Every,
+}
+
+impl Excess {
+    pub fn on(self) -> bool {
+        self != Excess::Off
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Needs {
     /// Field IDs, in the rules' order, each once.
@@ -21,6 +41,8 @@ pub struct Needs {
     pub policy_types: Vec<String>,
     pub tables: BTreeSet<EmployeeTable>,
     pub docs: bool,
+    /// `check --excess`; never set by the rules.
+    pub excess: Excess,
 }
 
 fn push_new(list: &mut Vec<String>, item: &str) {

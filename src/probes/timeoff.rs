@@ -29,10 +29,14 @@ pub fn planned(needs: &Needs) -> Vec<TimeoffProbe> {
     {
         out.push(TimeoffProbe::WhosOut);
     }
-    if wants(Cap::PrivateRequests) {
+    // With --excess, the boxes the rules do not need are compared with the plain who's-out
+    // call too, where that call runs anyway: two more calls at most, to an endpoint called
+    // already, and nothing for rules that read no time off.
+    let base = out.contains(&TimeoffProbe::WhosOut);
+    if wants(Cap::PrivateRequests) || (needs.excess.on() && base) {
         out.push(TimeoffProbe::WhosOutPrivate);
     }
-    if wants(Cap::PendingRequests) {
+    if wants(Cap::PendingRequests) || (needs.excess.on() && base) {
         out.push(TimeoffProbe::WhosOutPending);
     }
     if wants(Cap::OutToday) {
@@ -45,6 +49,15 @@ pub fn planned(needs: &Needs) -> Vec<TimeoffProbe> {
         out.push(TimeoffProbe::Balance);
     }
     out
+}
+
+/// Whether `probe` is planned only for `--excess`: a box the rules do not need.
+pub fn for_excess(needs: &Needs, probe: TimeoffProbe) -> bool {
+    match probe {
+        TimeoffProbe::WhosOutPrivate => !needs.wants(Cap::PrivateRequests),
+        TimeoffProbe::WhosOutPending => !needs.wants(Cap::PendingRequests),
+        _ => false,
+    }
 }
 
 /// The balance endpoint as reports name it: the employee ID never leaves the request.

@@ -85,14 +85,17 @@ pub fn render(report: &Report, ctx: &Context) -> String {
     }
 
     steps(report, &mut out);
+    granted_not_needed(report, &mut out);
     by_hand(report, &mut out);
     already_fine(report, &mut out);
     notes(report, &mut out);
     not_in_guide(report, &mut out);
 
-    if !report.suppressed.is_empty() {
+    // What --excess finds and the rules accept is under "Granted but not needed".
+    let suppressed = report.suppressed_gaps();
+    if !suppressed.is_empty() {
         out.push_str("## Accepted gaps\n\nThe rules file accepts these on purpose; they do not fail the audit.\n\n");
-        for sf in &report.suppressed {
+        for sf in suppressed {
             let _ = writeln!(
                 out,
                 "- {} ({}). Reason: {}",
@@ -344,4 +347,77 @@ fn not_in_guide(report: &Report, out: &mut String) {
         let _ = writeln!(out, "- {}: {}", whats.join(", "), md(why));
     }
     out.push('\n');
+}
+
+/// `check --excess`: what to untick, sensitive first; what the rules accept on purpose; what is
+/// not granted.
+fn granted_not_needed(report: &Report, out: &mut String) {
+    if !report.checks.iter().any(|c| c.is_excess()) {
+        return;
+    }
+    out.push_str("## Granted but not needed\n\n");
+    let granted = report.granted_not_needed();
+    let (accepted, to_untick): (Vec<_>, Vec<_>) = granted
+        .into_iter()
+        .partition(|(_, reason)| reason.is_some());
+    let unknown = report
+        .checks
+        .iter()
+        .any(|c| c.is_excess() && c.status == CheckStatus::Unknown);
+    if to_untick.is_empty() && unknown {
+        out.push_str("Nothing granted beyond the rules was seen, but some of it could not be checked (below).\n\n");
+    } else if to_untick.is_empty() {
+        out.push_str(
+            "The group grants nothing beyond what the rules need that the audit could see.\n\n",
+        );
+    } else {
+        out.push_str("The group grants these although the rules do not need them. In the same permission group, untick each, then click **Save**. If the integration needs one after all, add it to the rules, or accept it with an `[[allow_extra]]` entry and the reason.\n\n");
+    }
+    let item = |f: &Finding, verb: &str| {
+        let check = report.excess_check(f);
+        let label = check.map_or_else(
+            || md(f.category.as_deref().unwrap_or("")),
+            |c| md(c.excess_label()),
+        );
+        format!(
+            "**{label}**{}: {verb}{}; {}",
+            if f.sensitive == Some(true) {
+                " (sensitive)"
+            } else {
+                ""
+            },
+            md(f.permission.as_deref().unwrap_or("")),
+            md(check.map_or("", |c| c.evidence.as_str()))
+        )
+    };
+    for (f, _) in &to_untick {
+        let _ = writeln!(out, "- [ ] {}", item(f, "untick "));
+    }
+    if !to_untick.is_empty() {
+        out.push('\n');
+    }
+    if !accepted.is_empty() {
+        out.push_str("Granted on purpose (the rules accept these):\n\n");
+        for (f, reason) in &accepted {
+            let _ = writeln!(
+                out,
+                "- {}. Reason: {}",
+                item(f, ""),
+                md(reason.unwrap_or(""))
+            );
+        }
+        out.push('\n');
+    }
+    let not_granted: Vec<String> = report
+        .not_granted()
+        .iter()
+        .map(|c| md(c.excess_label()))
+        .collect();
+    if !not_granted.is_empty() {
+        let _ = writeln!(
+            out,
+            "Not granted, as least privilege wants: {}.\n",
+            not_granted.join(", ")
+        );
+    }
 }

@@ -7,7 +7,7 @@ use owo_colors::OwoColorize;
 
 use super::wrap::hanging;
 use super::{Context, TOOL, VERSION};
-use crate::report::{CheckStatus, Level, Outcome, Report};
+use crate::report::{CheckStatus, Code, Level, Outcome, Report};
 use crate::sanitize::terminal;
 
 fn status_cell(status: CheckStatus, color: bool) -> Cell {
@@ -94,9 +94,15 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         );
     }
 
-    if !report.findings.is_empty() {
-        let _ = writeln!(out, "\nFindings ({}):", report.findings.len());
-        for f in &report.findings {
+    // `category-not-needed` findings are in "Granted but not needed" below.
+    let findings: Vec<&crate::report::Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code != Code::CategoryNotNeeded)
+        .collect();
+    if !findings.is_empty() {
+        let _ = writeln!(out, "\nFindings ({}):", findings.len());
+        for f in findings {
             let first = format!("{} {}  ", paint_level(f.level, ctx.color), f.code);
             let _ = writeln!(
                 out,
@@ -131,13 +137,12 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         }
     }
 
-    if !report.suppressed.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nSuppressed by the rules ({}):",
-            report.suppressed.len()
-        );
-        for sf in &report.suppressed {
+    granted_not_needed(report, ctx.color, max, &mut out);
+
+    let suppressed = report.suppressed_gaps();
+    if !suppressed.is_empty() {
+        let _ = writeln!(out, "\nSuppressed by the rules ({}):", suppressed.len());
+        for sf in suppressed {
             let first = format!(
                 "{} {}  ",
                 paint_level(sf.finding.level, ctx.color),
@@ -173,7 +178,8 @@ fn checks_table(report: &Report, ctx: &Context, out: &mut String) {
     } else {
         table.force_no_tty();
     }
-    for check in &report.checks {
+    // The checks of --excess have their own section below.
+    for check in report.checks.iter().filter(|c| !c.is_excess()) {
         table.add_row(vec![
             status_cell(check.status, ctx.color),
             Cell::new(terminal(check.category.as_deref().unwrap_or("-"))),
@@ -301,5 +307,100 @@ fn inferred(report: &Report, max: usize, out: &mut String) {
     for (why, whats) in groups {
         let text = format!("{}: {}", terminal(&whats.join("; ")), terminal(why));
         let _ = writeln!(out, "{}", hanging("  ", "      ", &text, max));
+    }
+}
+
+/// `check --excess`: what the group grants although the rules do not need it, sensitive first,
+/// each with the box to untick; what the rules accept on purpose, with the reason; and what is
+/// not granted, as least privilege wants.
+fn granted_not_needed(report: &Report, color: bool, max: usize, out: &mut String) {
+    if !report.checks.iter().any(|c| c.is_excess()) {
+        return;
+    }
+    let granted = report.granted_not_needed();
+    let sensitive = granted
+        .iter()
+        .filter(|(f, _)| f.sensitive == Some(true))
+        .count();
+    let _ = writeln!(
+        out,
+        "\nGranted but not needed ({} sensitive, {} other):",
+        sensitive,
+        granted.len() - sensitive
+    );
+    let unknown = report
+        .checks
+        .iter()
+        .filter(|c| c.is_excess() && c.status == CheckStatus::Unknown)
+        .count();
+    let intro = if granted.is_empty() && unknown > 0 {
+        format!("none seen; {unknown} could not be judged (see \"Could not be judged\" above)")
+    } else if granted.is_empty() {
+        "nothing: the group grants no category or Time off box beyond the rules".to_string()
+    } else {
+        format!(
+            "untick each in {}, then Save; if the integration needs one after all, add it to the rules or accept it with [[allow_extra]] and the reason",
+            crate::permissions::GROUP_PATH
+        )
+    };
+    let _ = writeln!(out, "{}", hanging("  ", "  ", &intro, max));
+    for (f, accepted) in granted {
+        let check = report.excess_check(f);
+        let label = check.map_or_else(
+            || f.category.clone().unwrap_or_default(),
+            |c| c.excess_label().to_string(),
+        );
+        let level = match accepted {
+            Some(_) => format!("{:<7}", "accepted"),
+            None => paint_level(f.level, color),
+        };
+        let text = format!(
+            "{}{}: {}",
+            terminal(&label),
+            if f.sensitive == Some(true) {
+                " (sensitive)"
+            } else {
+                ""
+            },
+            terminal(check.map_or("", |c| c.evidence.as_str()))
+        );
+        let _ = writeln!(out, "\n{}", hanging(&format!("{level} "), HANG, &text, max));
+        if let Some(permission) = &f.permission {
+            let _ = writeln!(
+                out,
+                "{}",
+                hanging(
+                    &format!("{HANG}untick: "),
+                    &format!("{HANG}        "),
+                    &terminal(permission),
+                    max
+                )
+            );
+        }
+        if let Some(reason) = accepted {
+            let _ = writeln!(
+                out,
+                "{}",
+                hanging(
+                    &format!("{HANG}accepted by the rules: "),
+                    &format!("{HANG}  "),
+                    &terminal(reason),
+                    max
+                )
+            );
+        }
+    }
+    let not_granted: Vec<&str> = report
+        .not_granted()
+        .iter()
+        .map(|c| c.excess_label())
+        .collect();
+    if !not_granted.is_empty() {
+        let text = format!(
+            "Not granted, as least privilege wants ({}): {}",
+            not_granted.len(),
+            terminal(&not_granted.join(", "))
+        );
+        let _ = writeln!(out, "\n{}", hanging("", "  ", &text, max));
     }
 }

@@ -207,6 +207,15 @@ fn sections(a: &Rules, b: &Rules) -> (bool, String) {
         (an, manual(a)),
         (bn, manual(b)),
     );
+    let extra = |r: &Rules| -> (Vec<String>, &'static str) {
+        (r.allow_extra.iter().map(|a| a.describe()).collect(), "")
+    };
+    same &= section(
+        &mut out,
+        "Granted on purpose ([[allow_extra]])",
+        (an, extra(a)),
+        (bn, extra(b)),
+    );
     (same, out)
 }
 

@@ -264,6 +264,37 @@ pub struct ManualRule {
     pub source: Provenance,
 }
 
+/// What an `[[allow_extra]]` entry accepts beyond the rules' needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtraTarget {
+    /// A People's-data category, by display name (case-insensitive) or ID.
+    Category(String),
+    /// A Time off box `check --excess` can see: `private-requests` or `pending-requests`.
+    Timeoff(TimeoffCapability),
+}
+
+/// `[[allow_extra]]`: something the organisation grants the service user on purpose although
+/// the rules do not need it. `check --excess` reports it as suppressed, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AllowExtra {
+    pub target: ExtraTarget,
+    /// Why it is granted anyway; shown in every format.
+    pub reason: String,
+    /// Where it is in the rules file (1-based line), for the stale warning.
+    pub line: usize,
+}
+
+impl AllowExtra {
+    /// "the Personal category" or "the Time off box private-requests".
+    pub fn describe(&self) -> String {
+        match &self.target {
+            ExtraTarget::Category(c) => format!("the {c} category"),
+            ExtraTarget::Timeoff(cap) => format!("the Time off box {}", cap.as_str()),
+        }
+    }
+}
+
 /// One line of the vendor's guide that asks for a setting, in the guide's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GuideLine {
@@ -301,6 +332,9 @@ pub struct Rules {
     pub levels: BTreeMap<Code, Severity>,
     /// `[[suppress]]`: accepted gaps, each with a reason.
     pub suppressions: Vec<Suppression>,
+    /// `[[allow_extra]]`: what is granted on purpose beyond the needs, each with a reason
+    /// (judged with `check --excess` only).
+    pub allow_extra: Vec<AllowExtra>,
 }
 
 /// One problem in a rules file, at a line and column (both 1-based).
@@ -520,6 +554,90 @@ extra = 1
             vec![(3, 1), (6, 11), (7, 9), (8, 1), (11, 23), (13, 1)],
             "{err}"
         );
+    }
+
+    #[test]
+    fn allow_extra_names_a_category_or_a_time_off_box_with_a_reason() {
+        let text = r#"[integration]
+name = "x"
+[[fields]]
+id = "root.email"
+purpose = "Email"
+[[allow_extra]]
+category = "Personal"
+reason = "birthdays"
+[[allow_extra]]
+timeoff = "private-requests"
+reason = "away status"
+"#;
+        let rules = parse(text, "x.toml").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            rules.allow_extra,
+            vec![
+                AllowExtra {
+                    target: ExtraTarget::Category("Personal".into()),
+                    reason: "birthdays".into(),
+                    line: 6,
+                },
+                AllowExtra {
+                    target: ExtraTarget::Timeoff(TimeoffCapability::PrivateRequests),
+                    reason: "away status".into(),
+                    line: 9,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn allow_extra_problems_come_with_their_lines() {
+        let text = r#"[integration]
+name = "x"
+[[categories]]
+name = "Payroll"
+[timeoff]
+require = ["pending-requests"]
+[[allow_extra]]
+category = "Personal"
+[[allow_extra]]
+timeoff = "balance"
+reason = "r"
+[[allow_extra]]
+category = "Home"
+timeoff = "private-requests"
+reason = "r"
+[[allow_extra]]
+category = "personal"
+reason = ""
+[[allow_extra]]
+category = "payroll"
+reason = "r"
+[[allow_extra]]
+timeoff = "pending-requests"
+reason = "r"
+[[allow_extra]]
+reason = "nothing named"
+colour = "red"
+"#;
+        let err = parse(text, "x.toml").unwrap_err();
+        let got: Vec<(usize, &str)> = err
+            .problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        let expect = |line: usize, words: &str| {
+            assert!(
+                got.iter().any(|(l, m)| *l == line && m.contains(words)),
+                "line {line}: `{words}` in {got:#?}"
+            );
+        };
+        expect(7, "needs a `reason`");
+        expect(10, "not a Time off box");
+        expect(14, "not both");
+        expect(18, "must not be empty");
+        expect(19, "which the rules require");
+        expect(22, "which the rules require");
+        expect(25, "needs a `category`");
+        expect(27, "unknown key `colour`");
     }
 
     #[test]

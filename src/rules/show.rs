@@ -108,6 +108,14 @@ pub fn render(rules: &Rules, name: &str) -> String {
             "\n{unsourced} requirement(s) say neither which guide line they answer (`guide_text`) nor why they are needed (`inferred`)."
         );
     }
+    if !rules.allow_extra.is_empty() {
+        out.push_str(
+            "\nGranted on purpose beyond the needs ([[allow_extra]], judged with check --excess):\n",
+        );
+        for a in &rules.allow_extra {
+            let _ = writeln!(out, "  - {}: {}", a.describe(), a.reason);
+        }
+    }
     let _ = writeln!(
         out,
         "\nThe rules file itself: hibob-audit rules show {name} --toml"

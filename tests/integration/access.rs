@@ -174,7 +174,18 @@ fn a_server_error_exits_3() {
     let mut config = granted(5);
     config.search_fault = Fault::Status(500, r#"{"error":"boom"}"#);
     let fake = FakeHiBob::start(config);
-    let out = check(&fake, &["--profile", "activtrak", "--format", "json"]);
+    // A deadline that leaves no time for a second attempt: the retries are tested in-process.
+    let out = check(
+        &fake,
+        &[
+            "--profile",
+            "activtrak",
+            "--format",
+            "json",
+            "--deadline",
+            "1",
+        ],
+    );
     assert_eq!(out.code, 3);
     assert_eq!(out.json()["findings"][0]["code"], "unexpected-response");
 }
@@ -195,6 +206,8 @@ fn nothing_listening_exits_3_with_request_failed() {
             &base,
             "--format",
             "json",
+            "--deadline",
+            "1",
         ],
         &credentials(),
         "",

@@ -88,7 +88,8 @@ fn each_cause_has_its_own_headline() {
     let mut seen = Vec::new();
     let mut expect = |config: crate::support::Config, words: &str| {
         let fake = FakeHiBob::start(config);
-        let out = check(&fake, &["--profile", "activtrak", "--deadline", "20"]);
+        // A deadline too short to wait for a retry: the retries are tested in-process.
+        let out = check(&fake, &["--profile", "activtrak", "--deadline", "1"]);
         assert_eq!(out.code, 3, "{}", out.stdout);
         let h = headline(&out);
         assert!(h.contains(words), "{words}: {h}\n{}", out.stdout);
@@ -151,9 +152,12 @@ fn a_slow_call_shows_a_progress_line_on_a_terminal() {
         eprintln!("not tested: `script` does not run here");
         return;
     }
-    let mut config = granted(3);
-    config.search_fault = Fault::Slow(Duration::from_millis(2500));
-    let fake = FakeHiBob::start(config);
+    // Slow once: the later runs of this test need not wait.
+    let fake = FakeHiBob::start(granted(3).fault(
+        "/people/search",
+        Fault::Slow(Duration::from_millis(2500)),
+        Some(1),
+    ));
     let command = format!(
         "{} check --profile workos --base-url {} --format json",
         env!("CARGO_BIN_EXE_hibob-audit"),
@@ -193,15 +197,45 @@ fn a_slow_call_shows_a_progress_line_on_a_terminal() {
     );
 }
 
-/// `--watch` runs the audit again until it passes: an admin grants Basic info between two
-/// rounds, the second round says so and the run exits 0.
+/// A clock that ticks no real time, and grants Basic info the first time the watch waits: an
+/// admin ticking the box in HiBob between two rounds.
+struct AdminBetweenRounds {
+    clock: hibob_audit::probes::clock::FakeClock,
+    tenant: std::sync::Arc<std::sync::RwLock<crate::support::Config>>,
+}
+
+impl hibob_audit::probes::clock::Clock for AdminBetweenRounds {
+    fn now(&self) -> std::time::Instant {
+        self.clock.now()
+    }
+    fn unix_seconds(&self) -> f64 {
+        self.clock.unix_seconds()
+    }
+    fn sleep(&self, wait: Duration) {
+        self.clock.sleep(wait);
+        if let Ok(mut c) = self.tenant.write() {
+            c.readable.insert("root".into());
+        }
+    }
+}
+
+/// `--watch` runs the audit again until it passes: Basic info is granted between two rounds,
+/// the second round says so, and the run ends with exit 0. In-process, on a fake clock.
 #[test]
 fn watch_sees_a_permission_granted_between_rounds() {
-    use std::io::Read;
-    let fake = std::sync::Arc::new(FakeHiBob::start(granted(6).without("root")));
+    use clap::Parser;
+    use hibob_audit::cli::{Cli, Io, run as cli_run};
+    let fake = FakeHiBob::start(granted(6).without("root"));
+    let clock = AdminBetweenRounds {
+        clock: hibob_audit::probes::clock::FakeClock::new(),
+        tenant: fake.tenant(),
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = dir.path().join("final.json");
     let base = fake.base_url();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hibob-audit"));
-    cmd.args([
+    let output = format!("json={}", json.display());
+    let cli = Cli::try_parse_from([
+        "hibob-audit",
         "check",
         "--profile",
         "activtrak",
@@ -209,57 +243,43 @@ fn watch_sees_a_permission_granted_between_rounds() {
         &base,
         "--watch=15",
         "--output",
+        &output,
     ])
-    .env_clear()
-    .envs(credentials())
-    .stdin(std::process::Stdio::null())
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped());
-    let dir = tempfile::tempdir().expect("tempdir");
-    let json = dir.path().join("final.json");
-    cmd.arg(format!("json={}", json.display()));
-    let mut child = cmd.spawn().expect("spawn");
-    // Wait for the first round's calls, then grant the category.
-    let first_round = hibob_audit::probes::plan(
-        &hibob_audit::probes::Needs::of(
-            &hibob_audit::rules::profiles::load(&hibob_audit::rules::profiles::PROFILES[0])
-                .expect("activtrak"),
-        ),
-        hibob_audit::date::Date::from_ymd(2026, 1, 1),
-    )
-    .len();
-    let started = std::time::Instant::now();
-    while fake.requests().len() < first_round && started.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(!json.exists(), "no output before the end");
-    fake.update(|c| {
-        c.readable.insert("root".into());
-    });
-    let status = child.wait().expect("wait");
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut stdout)
-        .expect("read");
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("read");
-    assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(stdout.contains("Round 2, after "), "{stdout}");
+    .expect("flags");
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let env = |name: &str| {
+        credentials()
+            .into_iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    let mut io = Io {
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        stdin: None,
+        stdin_is_terminal: false,
+        env: &env,
+        stdout_is_terminal: false,
+        stderr_is_terminal: false,
+        terminal_width: None,
+        today: hibob_audit::date::Date::from_ymd(2026, 11, 28),
+        clock: &clock,
+    };
+    let exit = cli_run(cli, &mut io)
+        .map_err(|e| e.error.to_string())
+        .expect("run");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    );
+    assert_eq!(exit.code(), 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("Round 2, after 15 s: "), "{stdout}");
     assert!(
         stdout.contains("✓ Basic info: Name (root.firstName): now pass (was fail)"),
         "{stdout}"
     );
     assert!(stderr.contains("next run in 15 s"), "{stderr}");
-    // Two rounds, each the plan's calls: never more than HiBob's limits.
-    assert!(fake.requests().len() <= 2 * first_round);
+    assert_eq!(clock.clock.waits(), [Duration::from_secs(15)]);
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("final report")).expect("JSON");
     assert_eq!(doc["outcome"], "pass");

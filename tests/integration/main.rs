@@ -8,6 +8,7 @@ mod ci_output;
 mod cli_usage;
 mod demo;
 mod docs;
+mod excess;
 mod faults;
 mod guide;
 mod help;

@@ -73,16 +73,50 @@ fn scenarios() -> Vec<(&'static str, Config)> {
 
 #[test]
 fn no_scenario_and_no_format_leaks_a_value_or_the_token() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = |f: &str| dir.path().join(f).display().to_string();
+    let (json, markdown, junit) = (file("r.json"), file("r.md"), file("r.xml"));
     for (name, config) in scenarios() {
         let fake = FakeHiBob::start(config);
-        for profile in ["activtrak", "truto"] {
-            for format in ["table", "json"] {
-                for extra in [&[][..], &["--verbose"][..], &["--color", "always"][..]] {
-                    let mut args = vec!["--profile", profile, "--format", format, "--timeout", "1"];
-                    args.extend_from_slice(extra);
-                    // `check` asserts the absence of sentinels, employee IDs and the token.
-                    let out = check(&fake, &args);
-                    assert!(out.code <= 3, "{name}: exit {}", out.code);
+        for profile in ["activtrak", "truto", "stackone"] {
+            // Every format from one run: the table (coloured, with every call on stderr) on
+            // stdout, the others in files.
+            let outputs = [
+                format!("json={json}"),
+                format!("markdown={markdown}"),
+                format!("junit={junit}"),
+            ];
+            let mut args = vec![
+                "--profile",
+                profile,
+                "--timeout",
+                "1",
+                "--verbose",
+                "--color",
+                "always",
+            ];
+            for o in &outputs {
+                args.extend_from_slice(&["--output", o]);
+            }
+            // One profile with --excess (issue 15): the extra categories' values must not
+            // leak either.
+            if profile == "activtrak" {
+                args.push("--excess");
+            }
+            // `check` asserts the absence of sentinels, employee IDs and the token.
+            let out = check(&fake, &args);
+            assert!(out.code <= 3, "{name}: exit {}", out.code);
+            for path in [&json, &markdown, &junit] {
+                let text = std::fs::read_to_string(path).expect("an output file");
+                for needle in [
+                    crate::support::SENTINEL,
+                    crate::support::fake_hibob::ID_PREFIX,
+                    TOKEN,
+                ] {
+                    assert!(
+                        !text.contains(needle),
+                        "{name} {profile}: {path} holds {needle}"
+                    );
                 }
             }
         }

@@ -90,6 +90,29 @@ fn live_documents_of_every_kind_validate() {
     }
     let out = run(&["demo", "--format", "json", "--profile", "truto"], &[], "");
     assert_valid(&v, &out.json(), "the demo document");
+
+    // check --excess, with a category accepted on purpose: `sensitive` in findings and in
+    // `suppressed`, excess check ids.
+    let extra = dir.path().join("extra.toml");
+    std::fs::write(
+        &extra,
+        "[integration]\nname = \"x\"\n[[fields]]\nid = \"work.title\"\npurpose = \"Title\"\n[[allow_extra]]\ncategory = \"Personal\"\nreason = \"on purpose\"\n",
+    )
+    .expect("write");
+    let fake = FakeHiBob::start(granted(4).with_all_categories());
+    let out = check(
+        &fake,
+        &[
+            "--rules",
+            extra.to_str().expect("path"),
+            "--excess",
+            "--format",
+            "json",
+        ],
+    );
+    let doc = out.json();
+    assert!(!doc["suppressed"].as_array().expect("suppressed").is_empty());
+    assert_valid(&v, &doc, "an --excess document");
 }
 
 #[test]

@@ -157,10 +157,11 @@ pub(super) fn classify<T>(
     decode: &impl Fn(&mut dyn Read) -> Result<T, DecodeError>,
     limit: AnswerLimit,
     bound: TimeBound,
+    clock: &dyn crate::probes::clock::Clock,
 ) -> Attempt<T> {
     let status = response.status;
     let content_type = response.content_type.clone();
-    let server_wait = rate_limit_wait(&response);
+    let server_wait = rate_limit_wait(&response, clock.unix_seconds());
     let length = response
         .header("content-length")
         .and_then(|v| v.trim().parse::<usize>().ok());

@@ -9,7 +9,9 @@ pub(crate) use classify::is_json;
 use classify::{AnswerLimit, classify, transport_failure};
 
 use std::io::Read;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+use super::clock::Clock;
 
 use super::size::{AnswerKind, AnswerLimits};
 use crate::client::{ApiRequest, HiBobApi};
@@ -110,6 +112,7 @@ impl Default for Limits {
 pub struct Caller<'a> {
     api: &'a dyn HiBobApi,
     log: &'a (dyn Fn(&Event) + Sync),
+    clock: &'a dyn Clock,
     limits: Limits,
     deadline: Instant,
     seed: u64,
@@ -125,16 +128,19 @@ struct Attempt<T> {
 }
 
 impl<'a> Caller<'a> {
-    pub fn new(api: &'a dyn HiBobApi, limits: Limits, log: &'a (dyn Fn(&Event) + Sync)) -> Self {
-        let seed = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0x9e37_79b9, |d| d.as_nanos() as u64)
-            | 1;
+    pub fn new(
+        api: &'a dyn HiBobApi,
+        limits: Limits,
+        clock: &'a dyn Clock,
+        log: &'a (dyn Fn(&Event) + Sync),
+    ) -> Self {
+        let seed = (clock.unix_seconds().fract() * 1e9) as u64 | 1;
         Caller {
             api,
             log,
+            clock,
             limits,
-            deadline: Instant::now() + limits.deadline,
+            deadline: clock.now() + limits.deadline,
             seed,
         }
     }
@@ -144,6 +150,7 @@ impl<'a> Caller<'a> {
         Caller {
             api: self.api,
             log: self.log,
+            clock: self.clock,
             limits: self.limits,
             deadline: self.deadline,
             seed: self.seed.rotate_left(17) | 1,
@@ -173,7 +180,7 @@ impl<'a> Caller<'a> {
         let endpoint = request.endpoint();
         let mut attempt = 1;
         loop {
-            let remaining = self.deadline.saturating_duration_since(Instant::now());
+            let remaining = self.deadline.saturating_duration_since(self.clock.now());
             if remaining.is_zero() {
                 return Observed {
                     endpoint,
@@ -204,7 +211,7 @@ impl<'a> Caller<'a> {
             let started = Instant::now();
             let a = match self.api.send(request, timeout) {
                 Err(e) => transport_failure(e, bound),
-                Ok(response) => classify(response, &decode, limit, bound),
+                Ok(response) => classify(response, &decode, limit, bound, self.clock),
             };
             (self.log)(&Event::Call(CallEvent {
                 endpoint: endpoint.clone(),
@@ -225,7 +232,7 @@ impl<'a> Caller<'a> {
             } else {
                 Duration::ZERO
             };
-            let out_of_time = Instant::now() + wait >= self.deadline;
+            let out_of_time = self.clock.now() + wait >= self.deadline;
             if attempt >= MAX_ATTEMPTS || out_of_time {
                 let note = if out_of_time {
                     format!(
@@ -252,7 +259,7 @@ impl<'a> Caller<'a> {
                 wait,
                 attempt,
             });
-            std::thread::sleep(wait);
+            self.clock.sleep(wait);
         }
     }
 }

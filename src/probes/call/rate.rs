@@ -1,6 +1,6 @@
 //! How long HiBob asks a caller to wait after a 429: `Retry-After` or `X-RateLimit-Reset`.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use super::RATE_LIMIT_CAP;
 use crate::client::ApiResponse;
@@ -23,11 +23,7 @@ fn http_date(text: &str) -> Option<i64> {
 
 /// How long HiBob asks us to wait: `Retry-After` (seconds or an HTTP date), else
 /// `X-RateLimit-Reset` (Unix seconds, or seconds from now when small).
-pub(super) fn rate_limit_wait(response: &ApiResponse) -> Option<Duration> {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_secs_f64();
+pub(super) fn rate_limit_wait(response: &ApiResponse, now: f64) -> Option<Duration> {
     if let Some(value) = response.header("retry-after").map(str::trim) {
         if let Ok(secs) = value.parse::<u64>() {
             return Some(Duration::from_secs(secs.max(1)));
@@ -57,6 +53,15 @@ pub(super) fn rate_limit_wait(response: &ApiResponse) -> Option<Duration> {
 mod tests {
     use super::*;
     use std::io;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    fn wait(r: &ApiResponse) -> Option<Duration> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        rate_limit_wait(r, now)
+    }
 
     fn response(headers: &[(&str, &str)]) -> ApiResponse {
         ApiResponse {
@@ -73,30 +78,29 @@ mod tests {
     #[test]
     fn rate_limit_waits_follow_the_headers_and_are_capped() {
         assert_eq!(
-            rate_limit_wait(&response(&[("retry-after", "3")])),
+            wait(&response(&[("retry-after", "3")])),
             Some(Duration::from_secs(3))
         );
         assert_eq!(
-            rate_limit_wait(&response(&[("x-ratelimit-reset", "2")])),
+            wait(&response(&[("x-ratelimit-reset", "2")])),
             Some(Duration::from_secs(2))
         );
         assert_eq!(
-            rate_limit_wait(&response(&[("x-ratelimit-reset", "99999")])),
+            wait(&response(&[("x-ratelimit-reset", "99999")])),
             Some(RATE_LIMIT_CAP)
         );
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap()
             .as_secs();
-        let w =
-            rate_limit_wait(&response(&[("x-ratelimit-reset", &(now + 5).to_string())])).unwrap();
+        let w = wait(&response(&[("x-ratelimit-reset", &(now + 5).to_string())])).unwrap();
         assert!(
             w <= Duration::from_secs(5) && w >= Duration::from_secs(3),
             "{w:?}"
         );
-        assert_eq!(rate_limit_wait(&response(&[])), None);
+        assert_eq!(wait(&response(&[])), None);
         assert_eq!(
-            rate_limit_wait(&response(&[(
+            wait(&response(&[(
                 "retry-after",
                 "Wed, 21 Oct 2015 07:28:00 GMT"
             )])),
@@ -108,9 +112,6 @@ mod tests {
             Some(1_445_412_480)
         );
         assert_eq!(http_date("tomorrow"), None);
-        assert_eq!(
-            rate_limit_wait(&response(&[("x-ratelimit-reset", "NaN")])),
-            None
-        );
+        assert_eq!(wait(&response(&[("x-ratelimit-reset", "NaN")])), None);
     }
 }

@@ -13,6 +13,7 @@ pub use decode::decode;
 use serde_json::json;
 
 use super::Needs;
+use super::needs::Excess;
 use crate::client::ApiRequest;
 use crate::observations::FieldCatalog;
 pub use crate::observations::field_ids::{ID, LIFECYCLE, STATUS};
@@ -24,7 +25,8 @@ pub const MAX_REQUESTED: usize = 400;
 
 /// The field IDs the search asks for: `root.id`, the lifecycle fields when lifecycle coverage
 /// is checked, every field needed, once each, and, once the metadata is known, the first few
-/// fields of every category needed as a whole. At most [`MAX_REQUESTED`].
+/// fields of every category needed as a whole and, with `--excess`, one field of every other
+/// category (of every category, for a recording). At most [`MAX_REQUESTED`].
 pub fn requested_fields(needs: &Needs, catalog: Option<&FieldCatalog>) -> Vec<String> {
     let mut fields = vec![ID.to_string()];
     if needs.lifecycle {
@@ -49,6 +51,16 @@ pub fn requested_fields(needs: &Needs, catalog: Option<&FieldCatalog>) -> Vec<St
                 for s in &c.samples {
                     add(&s.id);
                 }
+            }
+        }
+        let extra = match needs.excess {
+            Excess::Off => Vec::new(),
+            Excess::Unneeded => crate::excess::extra_categories(needs, catalog),
+            Excess::Every => catalog.categories.values().collect(),
+        };
+        for c in extra {
+            if let Some(r) = &c.representative {
+                add(&r.id);
             }
         }
     }

@@ -10,8 +10,10 @@ mod policy;
 mod requirements;
 
 use super::input::{Problems, Value, array, date, entries, has, one_or_more, string, table, text};
-use super::{CategoryRule, GuideLine, HistoryRule, ManualRule, Provenance, Rules};
-use policy::{validate_levels, validate_suppression};
+use super::{
+    AllowExtra, CategoryRule, ExtraTarget, GuideLine, HistoryRule, ManualRule, Provenance, Rules,
+};
+use policy::{validate_allow_extra, validate_levels, validate_suppression};
 use requirements::{
     validate_categories, validate_docs, validate_field, validate_histories, validate_lifecycle,
     validate_manual, validate_timeoff,
@@ -88,6 +90,7 @@ pub(super) fn validate(doc: &DeTable, p: &mut Problems) -> Rules {
     let mut field_tables: Vec<Range<usize>> = Vec::new();
     let mut levels = BTreeMap::new();
     let mut suppressions = Vec::new();
+    let mut allow_extra: Vec<(AllowExtra, Range<usize>)> = Vec::new();
     let mut quotes = Quotes::default();
     for (key, v) in entries(
         doc,
@@ -103,6 +106,7 @@ pub(super) fn validate(doc: &DeTable, p: &mut Problems) -> Rules {
             "manual",
             "levels",
             "suppress",
+            "allow_extra",
         ],
         "the rules file",
         p,
@@ -170,6 +174,15 @@ pub(super) fn validate(doc: &DeTable, p: &mut Problems) -> Rules {
                     levels = validate_levels(t, p);
                 }
             }
+            "allow_extra" => {
+                for item in array(v, key, p) {
+                    if let Some(a) = table(item, "allow_extra", p)
+                        .and_then(|t| validate_allow_extra(t, item.span(), p))
+                    {
+                        allow_extra.push((a, item.span()));
+                    }
+                }
+            }
             _ => {
                 for item in array(v, key, p) {
                     if let Some(s) = table(item, "suppress", p)
@@ -224,6 +237,36 @@ pub(super) fn validate(doc: &DeTable, p: &mut Problems) -> Rules {
             );
         }
     }
+    let mut extras = BTreeSet::new();
+    for (a, span) in &allow_extra {
+        let key = match &a.target {
+            ExtraTarget::Category(c) => c.to_lowercase(),
+            ExtraTarget::Timeoff(cap) => format!("timeoff:{}", cap.as_str()),
+        };
+        if !extras.insert(key) {
+            p.add(
+                span.clone(),
+                format!("[[allow_extra]] names {} twice", a.describe()),
+            );
+        }
+        let needed = match &a.target {
+            ExtraTarget::Category(c) => categories
+                .iter()
+                .any(|(r, _)| r.name.eq_ignore_ascii_case(c)),
+            ExtraTarget::Timeoff(cap) => timeoff
+                .as_ref()
+                .is_some_and(|t: &super::TimeoffRule| t.requires(*cap)),
+        };
+        if needed {
+            p.add(
+                span.clone(),
+                format!(
+                    "[[allow_extra]] names {}, which the rules require: it is needed, not extra",
+                    a.describe()
+                ),
+            );
+        }
+    }
     check_guide(&guide_lines, &quotes, p);
     let meta = integration.unwrap_or_else(|| {
         p.add(
@@ -265,6 +308,7 @@ pub(super) fn validate(doc: &DeTable, p: &mut Problems) -> Rules {
         manual: manual.into_iter().map(|(m, _)| m).collect(),
         levels,
         suppressions,
+        allow_extra: allow_extra.into_iter().map(|(a, _)| a).collect(),
     }
 }
 

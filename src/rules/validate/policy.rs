@@ -6,6 +6,7 @@ use std::ops::Range;
 use toml::de::DeTable;
 
 use super::super::input::{Problems, Value, entries, has, string};
+use super::super::{AllowExtra, ExtraTarget, TimeoffCapability};
 use crate::policy::{Severity, Suppression};
 use crate::report::Code;
 
@@ -120,4 +121,83 @@ pub(super) fn validate_suppression(
         ok = false;
     }
     ok.then_some(s)
+}
+
+/// `[[allow_extra]]`: a `category` or a `timeoff` box, and a reason (required).
+pub(super) fn validate_allow_extra(
+    t: &DeTable,
+    span: Range<usize>,
+    p: &mut Problems,
+) -> Option<AllowExtra> {
+    let (mut target, mut reason, mut ok) = (None, None, true);
+    let mut both = false;
+    for (key, v) in entries(t, &["category", "timeoff", "reason"], "[[allow_extra]]", p) {
+        let Some(text) = string(v, key, p) else {
+            ok = false;
+            continue;
+        };
+        match key {
+            "category" | "timeoff" if target.is_some() => {
+                both = true;
+                p.add(
+                    v.span(),
+                    "an [[allow_extra]] entry names one `category` or one `timeoff` box, not both: write two entries",
+                );
+            }
+            "category" if text.is_empty() => {
+                p.add(
+                    v.span(),
+                    "`category` must not be empty: the category's display name, e.g. \"Personal\"",
+                );
+                ok = false;
+            }
+            "category" => target = Some(ExtraTarget::Category(text)),
+            "timeoff" => match TimeoffCapability::parse(&text) {
+                Some(
+                    cap @ (TimeoffCapability::PrivateRequests | TimeoffCapability::PendingRequests),
+                ) => target = Some(ExtraTarget::Timeoff(cap)),
+                _ => {
+                    p.add(
+                        v.span(),
+                        format!(
+                            "`{text}` is not a Time off box `check --excess` can see, expected one of: private-requests, pending-requests"
+                        ),
+                    );
+                    ok = false;
+                }
+            },
+            _ => {
+                if text.is_empty() {
+                    p.add(
+                        v.span(),
+                        "an [[allow_extra]] entry's `reason` must not be empty",
+                    );
+                    ok = false;
+                }
+                reason = Some(text);
+            }
+        }
+    }
+    if target.is_none() && ok && !both {
+        p.add(
+            span.clone(),
+            "[[allow_extra]] needs a `category` (or a `timeoff` box): what is granted on purpose",
+        );
+        ok = false;
+    }
+    if !has(t, "reason") {
+        p.add(
+            span.clone(),
+            "[[allow_extra]] needs a `reason`: say why the group grants it although the integration does not need it",
+        );
+        ok = false;
+    }
+    if !ok || both {
+        return None;
+    }
+    Some(AllowExtra {
+        target: target?,
+        reason: reason?,
+        line: p.line(span.start),
+    })
 }

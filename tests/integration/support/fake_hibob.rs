@@ -531,6 +531,11 @@ impl FakeHiBob {
         change(&mut self.config.write().expect("config"));
     }
 
+    /// The running tenant, to change from another thread.
+    pub fn tenant(&self) -> Arc<std::sync::RwLock<Config>> {
+        self.config.clone()
+    }
+
     pub fn base_url(&self) -> String {
         format!("http://127.0.0.1:{}/v1", self.server.addr.port())
     }
