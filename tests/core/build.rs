@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use hibob_audit::excess::sensitive_field;
 use hibob_audit::observations::{
     CallOutcome, CategoryMeta, DocsAnswer, EmployeeTable, Failure, FailureKind, FieldCatalog,
     FieldCounts, FieldMeta, LifecycleCount, Observations, Observed, PeopleCounts, ProbeRun,
@@ -122,6 +123,12 @@ pub fn catalog() -> FieldCatalog {
             .iter()
             .map(|(id, name)| meta(category_id, category_name, id, name))
             .collect();
+        // What `check --excess` asks for: the first field that is not sensitive, else the first.
+        let representative = all
+            .iter()
+            .find(|f| !sensitive_field(&f.id, f.name.as_deref()))
+            .or(all.first())
+            .cloned();
         catalog.categories.insert(
             category_id.to_string(),
             CategoryMeta {
@@ -129,6 +136,7 @@ pub fn catalog() -> FieldCatalog {
                 name: category_name.to_string(),
                 fields: all.len() as u64,
                 samples: all.iter().take(SAMPLES_PER_CATEGORY).cloned().collect(),
+                representative,
             },
         );
         for f in all {
@@ -232,6 +240,30 @@ pub fn timeoff_endpoint(probe: TimeoffProbe) -> &'static str {
     }
 }
 
+/// The categories (by ID) the rules read: those of their fields, Lifecycle when they check
+/// lifecycle statuses, those they name as a whole and those whose section histories they read.
+fn needed(rules: &Rules, catalog: &FieldCatalog) -> Vec<String> {
+    let lifecycle = [field_ids::LIFECYCLE, field_ids::STATUS];
+    let fields = rules
+        .fields
+        .iter()
+        .map(|f| f.id.as_str())
+        .chain(lifecycle.into_iter().filter(|_| rules.lifecycle.is_some()));
+    let mut out: Vec<String> = fields
+        .filter_map(|id| catalog.get(id))
+        .map(|m| m.category_id.clone())
+        .collect();
+    let names = rules
+        .categories
+        .iter()
+        .map(|c| c.name.as_str())
+        .chain(rules.histories.iter().map(|h| h.table.category()));
+    for name in names {
+        out.extend(catalog.categories_named(name).iter().map(|c| c.id.clone()));
+    }
+    out
+}
+
 /// What the probes saw, built step by step.
 pub struct Tenant {
     obs: Observations,
@@ -269,6 +301,7 @@ impl Tenant {
             timeoff: Vec::new(),
             tables: Vec::new(),
             docs: None,
+            excess: false,
         };
         Tenant {
             obs,
@@ -331,6 +364,13 @@ impl Tenant {
     /// Visible employees per `internal.status` (`Active`, `Inactive`).
     pub fn statuses(mut self, counts: &[(&str, u64)]) -> Self {
         self.people().statuses = counts.iter().map(|(s, n)| (s.to_string(), *n)).collect();
+        self
+    }
+
+    /// `check --excess`: the search also asks for one field of every category the rules do not
+    /// need.
+    pub fn excess(mut self) -> Self {
+        self.obs.excess = true;
         self
     }
 
@@ -406,8 +446,9 @@ impl Tenant {
     }
 
     /// The observations, with field counts only for what the people search asks for under
-    /// these rules: the employee ID, the lifecycle fields when needed, the rules' fields and the
-    /// first fields of each category the rules name as a whole.
+    /// these rules: the employee ID, the lifecycle fields when needed, the rules' fields, the
+    /// first fields of each category the rules name as a whole and, with `--excess`, one field
+    /// of every category the rules do not read.
     pub fn build(mut self, rules: &Rules) -> Observations {
         let mut asked = vec![field_ids::ID.to_string()];
         let per_employee = !rules.histories.is_empty()
@@ -428,6 +469,15 @@ impl Tenant {
                 for c in catalog.categories_named(&rule.name) {
                     asked.extend(c.samples.iter().map(|s| s.id.clone()));
                 }
+            }
+            if self.obs.excess {
+                let extra: Vec<String> = catalog
+                    .categories
+                    .values()
+                    .filter(|c| !needed(rules, catalog).contains(&c.id))
+                    .filter_map(|c| c.representative.as_ref().map(|r| r.id.clone()))
+                    .collect();
+                asked.extend(extra);
             }
         }
         asked.retain(|id| !self.unasked.contains(id));

@@ -34,6 +34,7 @@ fn every_scenario() -> Vec<Scenario> {
         crate::tables_docs::scenarios(),
         crate::guide::scenarios(),
         crate::policy::scenarios(),
+        crate::excess::scenarios(),
     ]
     .into_iter()
     .flatten()

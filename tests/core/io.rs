@@ -6,6 +6,7 @@ use clap::Parser;
 use hibob_audit::cli::{self, Cli, Io};
 use hibob_audit::date::Date;
 use hibob_audit::exit::Exit;
+use hibob_audit::probes::clock::FakeClock;
 
 /// The terminal the command believes it writes to.
 #[derive(Clone, Copy)]
@@ -53,6 +54,7 @@ fn run(args: &[&str], env: &[(&str, &str)], terminal: Terminal) -> Output {
         stderr_is_terminal: terminal.stderr_is_terminal,
         terminal_width: terminal.width,
         today: Date::from_ymd(2026, 11, 30),
+        clock: &FakeClock::new(),
     };
     let exit = cli::run(cli, &mut io).unwrap_or_else(|e| panic!("{args:?}: {:#}", e.error));
     Output {

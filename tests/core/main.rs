@@ -7,6 +7,7 @@ mod scenario;
 
 mod access;
 mod coverage;
+mod excess;
 mod fields;
 mod guide;
 mod io;
