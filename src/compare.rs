@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::report::{CheckStatus, Level, Outcome};
 
 /// The report format this hibob-audit reads (docs/json.md).
-pub const FORMAT_VERSION: &str = crate::render::json::FORMAT_VERSION;
+pub use crate::report::FORMAT_VERSION;
 
 /// The `kind` of a comparison's JSON document (`diff --format json`).
 pub const KIND: &str = "diff";
@@ -281,7 +281,7 @@ pub fn parse_pair(old: Input, new: Input) -> Result<(ReportDoc, ReportDoc), Diff
         return Err(DiffError::UnsupportedVersion {
             name: old.name.to_string(),
             version: old_version,
-            tool: crate::render::VERSION,
+            tool: crate::report::VERSION,
         });
     }
     let (a, b) = (report(old)?, report(new)?);

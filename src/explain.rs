@@ -183,10 +183,10 @@ fn category_text(topic: &str) -> Option<String> {
         "Edit boxes cannot be proven read-only: they are [[manual]] too.".to_string(),
     ];
     lines.push(String::new());
-    lines.push(match crate::excess::sensitive_category("", name) {
-        Some(w) if w.authority == crate::excess::Authority::HiBob => format!(
+    lines.push(match crate::sensitive::sensitive_category("", name) {
+        Some(w) if w.authority == crate::sensitive::Authority::HiBob => format!(
             "Sensitive: HiBob's scope {} covers it. `check --excess` reports it as a warning when the group grants it and the rules do not need it.",
-            crate::excess::HIBOB_SCOPE
+            crate::sensitive::HIBOB_SCOPE
         ),
         Some(w) => format!(
             "Sensitive (this tool's choice: \"{}\" data). `check --excess` reports it as a warning when the group grants it and the rules do not need it.",
@@ -289,7 +289,7 @@ fn work_email() -> String {
 fn least_privilege() -> String {
     format!(
         "`hibob-audit check --profile NAME --excess` also reports what the permission group grants beyond the integration's needs: every People's-data category the rules do not need that the group can read (one field of each is asked for; values are never kept), and the private-policy and pending-request Time off boxes where who's out is read anyway. Each is `category-not-needed`: a warning when the category is sensitive (HiBob's {} list: EEO, Financial, Bands, Payroll, UK tax, Equity, Identification, Analytics; and this tool's: Address, Home, Personal, Personal contact details, Compensation, salary, bank, medical, health), an info otherwise, with the box to untick. `--deny category-not-needed` fails a CI run on it; `[[allow_extra]]` in a rules file accepts a category on purpose, with a reason.\n",
-        crate::excess::HIBOB_SCOPE
+        crate::sensitive::HIBOB_SCOPE
     )
 }
 

@@ -6,6 +6,7 @@
 //! Beside it, `compare` turns two JSON reports into what changed (`hibob-audit diff`).
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
+pub mod audit;
 pub mod cli;
 pub mod client;
 pub mod compare;
@@ -13,7 +14,6 @@ pub mod credentials;
 pub mod date;
 pub mod demo;
 pub mod evaluate;
-pub mod excess;
 pub mod exit;
 pub mod explain;
 pub mod observations;
@@ -25,3 +25,4 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod sanitize;
+pub mod sensitive;

@@ -28,7 +28,7 @@ pub struct CategoryMeta {
     pub name: String,
     pub fields: u64,
     pub samples: Vec<FieldMeta>,
-    /// The category's first field that is not sensitive by [`crate::excess::sensitive_field`],
+    /// The category's first field that is not sensitive by [`crate::sensitive::sensitive_field`],
     /// else its first field (never `root.id`): what `check --excess` asks for.
     pub representative: Option<FieldMeta>,
 }

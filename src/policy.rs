@@ -29,14 +29,12 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// A level word ([`Level::parse`]), or `allow`.
     pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "error" | "deny" => Some(Severity::Level(Level::Error)),
-            "warning" | "warn" => Some(Severity::Level(Level::Warning)),
-            "info" => Some(Severity::Level(Level::Info)),
-            "allow" => Some(Severity::Allow),
-            _ => None,
+        if text.trim().eq_ignore_ascii_case("allow") {
+            return Some(Severity::Allow);
         }
+        Level::parse(text).map(Severity::Level)
     }
 }
 
@@ -165,6 +163,35 @@ mod tests {
         assert_eq!(
             p.level(Code::FieldInOtherCategory, Level::Info),
             Some(Level::Info)
+        );
+    }
+
+    #[test]
+    fn rules_files_and_the_policy_read_level_words_alike() {
+        for word in [
+            "error",
+            "DENY",
+            " warning ",
+            "warn",
+            "Info",
+            "fatal",
+            "",
+            "allow",
+        ] {
+            let level = Level::parse(word);
+            let severity = Severity::parse(word);
+            match level {
+                Some(l) => assert_eq!(severity, Some(Severity::Level(l)), "{word}"),
+                None if word.trim() == "allow" => assert_eq!(severity, Some(Severity::Allow)),
+                None => assert_eq!(severity, None, "{word}"),
+            }
+        }
+        let text = "[integration]\nname = \"x\"\n[[fields]]\nid = \"root.email\"\npurpose = \"E\"\nlevel = \"WARN\"\n[levels]\nfield-empty = \"Warn\"\n";
+        let rules = crate::rules::parse(text, "x").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(rules.fields[0].level, Level::Warning);
+        assert_eq!(
+            rules.levels.get(&Code::FieldEmpty),
+            Some(&Severity::Level(Level::Warning))
         );
     }
 

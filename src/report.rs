@@ -4,6 +4,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// The tool's name and version, as every format prints it.
+pub const TOOL: &str = "hibob-audit";
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The JSON report's `format_version` (docs/json.md): changes within it are additive, and
+/// `hibob-audit diff` reads reports of this version.
+pub const FORMAT_VERSION: &str = "1";
+
 /// How serious a finding is, and what it does to the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -17,6 +24,17 @@ pub enum Level {
 }
 
 impl Level {
+    /// The one parser of level words, for rules files and the policy: `error` (or `deny`),
+    /// `warning` (or `warn`), `info`; any case, blanks around ignored.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "error" | "deny" => Some(Level::Error),
+            "warning" | "warn" => Some(Level::Warning),
+            "info" => Some(Level::Info),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Info => "info",

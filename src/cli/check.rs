@@ -57,7 +57,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
     if args.plan {
         let plan = crate::probes::plan(&needs, io.today);
         let text = match args.output.format {
-            Format::Json => plan::json(&plan, &rules.name, base.as_str()),
+            Format::Json => plan::json(&plan, &rules.name, base.as_str())?,
             _ => plan::text(&plan, &rules.name, base.as_str()),
         };
         if !args.output.quiet {
@@ -125,7 +125,13 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Exit, CliError> {
     let recorder = Recorder::new(&client);
     let exit = finish(&recorder, args, &rules, &needs, limits, outputs, io);
     let recording = recorder.finish(&rules.name, &io.today.to_string());
-    let text = serde_json::to_string_pretty(&recording).unwrap_or_default();
+    let text = serde_json::to_string_pretty(&recording).map_err(|e| CliError {
+        exit: Exit::Incomplete,
+        error: anyhow::anyhow!(
+            "cannot serialise the recording ({e}); nothing was written to {}",
+            path.display()
+        ),
+    })?;
     match file.write(format!("{text}\n").as_bytes()) {
         Ok(()) => {
             let _ = writeln!(
@@ -168,16 +174,16 @@ fn finish(
         return super::watch::run(api, args, rules, needs, limits, outputs, interval, ctx, io);
     }
     let policy = super::policy(rules, &args.severity);
-    let report = audit(
+    let setup = crate::audit::Audit {
         api,
         rules,
         needs,
-        &policy,
+        policy: &policy,
         limits,
-        args.verbose,
-        args.output.quiet,
-        io,
-    );
+        today: io.today,
+        clock: io.clock,
+    };
+    let report = audit(&setup, args.verbose, args.output.quiet, io);
     deliver(&report, ctx, &args.output, outputs, io)?;
     Ok(Exit::from_outcome(report.outcome()))
 }

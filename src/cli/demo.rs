@@ -9,23 +9,26 @@ use crate::render::Context;
 pub fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
     let rules = load_profile(&args.profile)?;
     let outputs = Outputs::prepare(&args.output, None)?;
-    let tenant = SampleTenant::new();
+    let tenant = SampleTenant::new().map_err(|e| CliError {
+        exit: Exit::Incomplete,
+        error: e.into(),
+    })?;
     let limits = Limits {
         waits: false,
         ..Limits::default()
     };
     let policy = rules.policy();
     let needs = crate::probes::Needs::of(&rules);
-    let report = audit(
-        &tenant,
-        &rules,
-        &needs,
-        &policy,
+    let setup = crate::audit::Audit {
+        api: &tenant,
+        rules: &rules,
+        needs: &needs,
+        policy: &policy,
         limits,
-        false,
-        args.output.quiet,
-        io,
-    );
+        today: io.today,
+        clock: io.clock,
+    };
+    let report = audit(&setup, false, args.output.quiet, io);
     let ctx = Context {
         profile: rules.name.clone(),
         title: rules.title.clone(),

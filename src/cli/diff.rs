@@ -62,7 +62,7 @@ pub fn run(args: &DiffArgs, io: &mut Io) -> Result<Exit, CliError> {
         };
         emit(
             io,
-            &crate::render::diff::render(args.format, &comparison, &ctx),
+            &crate::render::diff::render(args.format, &comparison, &ctx)?,
         )?;
     }
     Ok(if comparison.worse() {

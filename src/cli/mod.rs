@@ -20,6 +20,7 @@ pub use args::{
 };
 
 use crate::exit::Exit;
+use crate::report::Report;
 use crate::rules::{Rules, profiles};
 
 /// What the process offers the command: streams and the environment.
@@ -52,6 +53,16 @@ impl CliError {
         CliError {
             exit: Exit::Usage,
             error: error.into(),
+        }
+    }
+}
+
+/// A report that cannot be serialised is not printed as something else: exit 3.
+impl From<crate::render::RenderError> for CliError {
+    fn from(e: crate::render::RenderError) -> Self {
+        CliError {
+            exit: Exit::Incomplete,
+            error: e.into(),
         }
     }
 }
@@ -218,32 +229,20 @@ impl Outputs {
     }
 }
 
-/// Probes and evaluates: the pipeline that `check` and `demo` share. Retries and waits are
-/// said on stderr; with `verbose`, every call's start and end too; on a terminal (and not
-/// `quiet`), a status line shows the call being waited for.
-#[allow(clippy::too_many_arguments)]
-pub fn audit(
-    api: &dyn crate::client::HiBobApi,
-    rules: &Rules,
-    needs: &crate::probes::Needs,
-    policy: &crate::policy::Policy,
-    limits: crate::probes::Limits,
-    verbose: bool,
-    quiet: bool,
-    io: &mut Io,
-) -> crate::report::Report {
+/// Runs [`crate::audit::Audit`], and draws what happens on stderr: retries and waits are
+/// said; with `verbose`, every call's start and end too; on a terminal (and not `quiet`), a
+/// status line shows the call being waited for.
+pub fn audit(audit: &crate::audit::Audit, verbose: bool, quiet: bool, io: &mut Io) -> Report {
     let live = io.stderr_is_terminal && !quiet;
     let width = usize::from(width(io));
-    let today = io.today;
     // Probes run on two threads, and the status line on a third: they share stderr.
     let feedback = progress::Feedback::new(&mut *io.stderr, verbose, live, width);
-    let observations = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         s.spawn(|| feedback.run_ticker());
-        let observations = crate::probes::run(api, needs, today, limits, &|e| feedback.event(e));
+        let report = audit.run(&|e| feedback.event(e));
         feedback.finish();
-        observations
-    });
-    crate::evaluate::evaluate_with(rules, &observations, policy)
+        report
+    })
 }
 
 /// The rules file's policy with the command line's on top. Among the flags, the strictest
@@ -282,7 +281,7 @@ pub fn deliver(
                     color,
                     ..ctx.clone()
                 },
-            ),
+            )?,
         )?;
     }
     for (format, file) in outputs.files {
@@ -294,7 +293,7 @@ pub fn deliver(
                 width: 100,
                 ..ctx.clone()
             },
-        );
+        )?;
         file.write(text.as_bytes()).map_err(|e| CliError {
             exit: Exit::Incomplete,
             error: anyhow::anyhow!("cannot write {}: {e}", file.path().display()),

@@ -95,16 +95,16 @@ pub(super) fn run(
     let mut round = 0u32;
     loop {
         round += 1;
-        let report = audit(
+        let setup = crate::audit::Audit {
             api,
             rules,
             needs,
-            &policy,
+            policy: &policy,
             limits,
-            args.verbose,
-            args.output.quiet,
-            io,
-        );
+            today: io.today,
+            clock: io.clock,
+        };
+        let report = audit(&setup, args.verbose, args.output.quiet, io);
         let done = report.outcome() == Outcome::Pass;
         let rejected = report
             .findings
@@ -114,8 +114,7 @@ pub(super) fn run(
             None if table && !done && !rejected => {
                 emit(
                     io,
-                    &crate::render::render(
-                        Format::Table,
+                    &crate::render::table::render(
                         &report,
                         &Context {
                             color: super::use_color(&args.output, io),

@@ -1,6 +1,7 @@
 //! The edge to HiBob: a small trait over its endpoints, so probes run the same against the
 //! real API (`http`), the embedded demo tenant, and later a recording.
 
+pub mod body;
 pub mod http;
 pub mod url;
 
@@ -143,6 +144,51 @@ pub enum TransportError {
     NotRecorded(String),
     #[error("{0}")]
     Other(String),
+}
+
+/// The kind of a transport error, as recordings name it: one enum for the recorder and the
+/// replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TransportKind {
+    Timeout,
+    Connect,
+    Tls,
+    Certificate,
+    Dns,
+    Io,
+    NotRecorded,
+    /// Any other, and any kind a recording names that this version does not know.
+    #[serde(other)]
+    Other,
+}
+
+impl TransportError {
+    pub fn kind(&self) -> TransportKind {
+        match self {
+            TransportError::Timeout(_) => TransportKind::Timeout,
+            TransportError::Connect(_) => TransportKind::Connect,
+            TransportError::Tls(_) => TransportKind::Tls,
+            TransportError::Certificate(_) => TransportKind::Certificate,
+            TransportError::Dns(_) => TransportKind::Dns,
+            TransportError::Io(_) => TransportKind::Io,
+            TransportError::NotRecorded(_) => TransportKind::NotRecorded,
+            TransportError::Other(_) => TransportKind::Other,
+        }
+    }
+
+    /// The error a recording of this kind stands for, with its detail.
+    pub fn of_kind(kind: TransportKind, detail: String) -> Self {
+        match kind {
+            TransportKind::Timeout => TransportError::Timeout(0),
+            TransportKind::Connect => TransportError::Connect(detail),
+            TransportKind::Tls => TransportError::Tls(detail),
+            TransportKind::Certificate => TransportError::Certificate(detail),
+            TransportKind::Dns => TransportError::Dns(detail),
+            TransportKind::Io => TransportError::Io(detail),
+            TransportKind::NotRecorded | TransportKind::Other => TransportError::Other(detail),
+        }
+    }
 }
 
 /// HiBob's endpoints as the probes see them. Implementations never write to HiBob. They are

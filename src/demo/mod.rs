@@ -32,29 +32,35 @@ pub struct SampleTenant {
     employees: Vec<Map<String, Value>>,
 }
 
-impl Default for SampleTenant {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+/// The embedded catalogue (src/demo/fields.json) is broken: a bug in this build, said
+/// rather than run as a demo with no fields.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the sample tenant's embedded field catalogue is broken ({0}); this is a bug in this build of hibob-audit, please report it"
+)]
+pub struct DemoError(String);
 
 impl SampleTenant {
-    pub fn new() -> Self {
-        let meta: Vec<Value> = serde_json::from_str(FIELDS).unwrap_or_default();
+    pub fn new() -> Result<Self, DemoError> {
+        let meta: Vec<Value> =
+            serde_json::from_str(FIELDS).map_err(|e| DemoError(e.to_string()))?;
         let fields = meta
             .iter()
-            .filter_map(|f| {
-                Some((
-                    f.get("id")?.as_str()?.to_string(),
-                    f.get("categoryId")?.as_str()?.to_string(),
-                    f.get("jsonPath")?.as_str()?.to_string(),
-                ))
+            .enumerate()
+            .map(|(i, f)| {
+                let text = |key: &str| {
+                    f.get(key)
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .ok_or_else(|| DemoError(format!("entry {i} has no string `{key}`")))
+                };
+                Ok((text("id")?, text("categoryId")?, text("jsonPath")?))
             })
-            .collect();
-        SampleTenant {
+            .collect::<Result<_, DemoError>>()?;
+        Ok(SampleTenant {
             fields,
             employees: (0..24).map(employee).collect(),
-        }
+        })
     }
 
     fn search(&self, body: Option<&Value>) -> Value {
@@ -256,5 +262,19 @@ impl HiBobApi for SampleTenant {
             headers: Vec::new(),
             body: Box::new(Cursor::new(body)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The catalogue is embedded at build time: a broken one fails here, not in a user's demo.
+    #[test]
+    fn the_embedded_catalogue_loads_whole() {
+        let tenant = SampleTenant::new().expect("the embedded catalogue");
+        let entries: Vec<Value> = serde_json::from_str(FIELDS).expect("JSON");
+        assert_eq!(tenant.fields.len(), entries.len());
+        assert!(tenant.fields.iter().any(|(id, _, _)| id == "root.email"));
     }
 }

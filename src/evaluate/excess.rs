@@ -8,7 +8,6 @@
 use super::categories::slug;
 use super::fields::evidence_of;
 use super::{Sink, employees, unknown_reason};
-use crate::excess::{Authority, HIBOB_SCOPE, SensitiveWord, extra_categories, sensitive_category};
 use crate::observations::{
     CallOutcome, CategoryMeta, FieldCatalog, FieldCounts, Observations, Observed, PeopleCounts,
     ProbeRun, TimeoffAnswer, TimeoffProbe, field_ids,
@@ -20,6 +19,7 @@ use crate::report::{
     Check, CheckStatus, Code, EXCESS_CHECK, FieldEvidence, Finding, Level, NOT_NEEDED,
 };
 use crate::rules::{ExtraTarget, Rules, TimeoffCapability as Cap};
+use crate::sensitive::{Authority, HIBOB_SCOPE, SensitiveWord, sensitive_category};
 
 pub(super) fn evaluate(
     rules: &Rules,
@@ -140,7 +140,8 @@ fn categories(
     used: &mut [bool],
 ) {
     let needs = Needs::of(rules);
-    let mut extra: Vec<(&CategoryMeta, Option<SensitiveWord>)> = extra_categories(&needs, catalog)
+    let mut extra: Vec<(&CategoryMeta, Option<SensitiveWord>)> = needs
+        .extra_categories(catalog)
         .into_iter()
         .map(|c| (c, sensitive_category(&c.id, &c.name)))
         .collect();
@@ -180,7 +181,7 @@ fn categories(
         };
         check.evidence = format!("{} ({best_field})", readable_text(&best));
         if best.present == 0 {
-            let sensitive_sample = crate::excess::sensitive_field(
+            let sensitive_sample = crate::sensitive::sensitive_field(
                 best_field,
                 catalog.meta(best_field).and_then(|m| m.name.as_deref()),
             );

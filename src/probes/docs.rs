@@ -8,8 +8,8 @@ use std::io::Read;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::DecodeError;
 use crate::client::ApiRequest;
+use crate::client::body::DecodeError;
 use crate::client::url::encode_component;
 use crate::observations::DocsAnswer;
 
@@ -37,7 +37,7 @@ pub const PURPOSE: &str = "one employee's documents: a document of a folder prov
 
 /// Decodes `{"documents": [...]}` (or a bare array) into a count and folder names.
 pub fn decode(body: &mut dyn Read) -> Result<DocsAnswer, DecodeError> {
-    let Some(mut reader) = super::non_blank(body)? else {
+    let Some(mut reader) = crate::client::body::non_blank(body)? else {
         return Ok(DocsAnswer {
             empty: true,
             ..DocsAnswer::default()

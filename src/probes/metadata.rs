@@ -7,8 +7,8 @@ use std::io::Read;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::DecodeError;
 use crate::client::ApiRequest;
+use crate::client::body::DecodeError;
 use crate::observations::{
     CategoryMeta, FieldCatalog, FieldMeta, MAX_CATEGORIES, SAMPLES_PER_CATEGORY, field_ids,
 };
@@ -194,10 +194,10 @@ fn sample(catalog: &mut FieldCatalog, meta: &FieldMeta) {
     let settled = c
         .representative
         .as_ref()
-        .is_some_and(|r| !crate::excess::sensitive_field(&r.id, r.name.as_deref()));
+        .is_some_and(|r| !crate::sensitive::sensitive_field(&r.id, r.name.as_deref()));
     if !settled
         && (c.representative.is_none()
-            || !crate::excess::sensitive_field(&meta.id, meta.name.as_deref()))
+            || !crate::sensitive::sensitive_field(&meta.id, meta.name.as_deref()))
     {
         c.representative = Some(meta.clone());
     }

@@ -44,11 +44,9 @@ pub mod size;
 pub mod tables;
 pub mod timeoff;
 
-pub use call::{CallEvent, Caller, DecodeError, Event, Limits};
+pub use call::{CallEvent, Caller, Event, Limits};
 pub use needs::{Excess, Needs};
 pub use size::{AnswerKind, AnswerLimit, AnswerLimits};
-
-use std::io::Read;
 
 use crate::client::{ApiRequest, HiBobApi};
 use crate::date::Date;
@@ -129,22 +127,6 @@ pub fn plan(needs: &Needs, today: Date) -> Vec<PlannedCall> {
         });
     }
     calls
-}
-
-/// The body without its leading whitespace, or `None` when it is blank: an empty 200 is an
-/// answer of its own, not malformed JSON.
-pub(crate) fn non_blank(body: &mut dyn Read) -> Result<Option<impl Read + '_>, DecodeError> {
-    let mut first = [0u8; 1];
-    loop {
-        match body.read(&mut first) {
-            Ok(0) => return Ok(None),
-            Ok(_) if first[0].is_ascii_whitespace() => continue,
-            Ok(_) => break,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return Err(DecodeError::broken()),
-        }
-    }
-    Ok(Some(Read::chain(std::io::Cursor::new(first), body)))
 }
 
 /// Runs the plan against `api` within `limits`. `today` dates the time-off queries; `log`

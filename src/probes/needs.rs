@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::observations::EmployeeTable;
+use crate::observations::{CategoryMeta, EmployeeTable, FieldCatalog, field_ids};
 use crate::rules::{Rules, TimeoffCapability, profiles};
 
 /// `check --excess`: whether the audit also looks at what is granted beyond the needs.
@@ -52,6 +52,47 @@ fn push_new(list: &mut Vec<String>, item: &str) {
 }
 
 impl Needs {
+    /// The categories (by their key in [`FieldCatalog::categories`]) that the needs read: those of
+    /// the fields the rules name (as this tenant's metadata files them), those named as a whole,
+    /// Lifecycle when lifecycle statuses are checked, and those whose section histories are read.
+    pub fn categories_read(&self, catalog: &FieldCatalog) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let lifecycle = [field_ids::LIFECYCLE, field_ids::STATUS];
+        let by_field = self
+            .fields
+            .iter()
+            .map(String::as_str)
+            .chain(lifecycle.into_iter().filter(|_| self.lifecycle));
+        for id in by_field {
+            if let Some(meta) = catalog.meta(id) {
+                out.insert(meta.category_key().to_string());
+            }
+        }
+        let by_name = self
+            .categories
+            .iter()
+            .map(String::as_str)
+            .chain(self.tables.iter().map(|t| t.category()));
+        for name in by_name {
+            for c in catalog.categories_named(name) {
+                out.insert(c.id.clone());
+            }
+        }
+        out
+    }
+
+    /// The tenant's categories that the needs do not read, in the catalog's order. A category
+    /// with no field but `root.id` (which HiBob returns without any permission) is left out: no
+    /// field could show whether it is granted.
+    pub fn extra_categories<'c>(&self, catalog: &'c FieldCatalog) -> Vec<&'c CategoryMeta> {
+        let needed = self.categories_read(catalog);
+        catalog
+            .categories
+            .values()
+            .filter(|c| !needed.contains(&c.id) && c.representative.is_some())
+            .collect()
+    }
+
     pub fn of(rules: &Rules) -> Self {
         let mut n = Needs::default();
         for f in &rules.fields {

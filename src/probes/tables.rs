@@ -8,8 +8,8 @@ use std::io::Read;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::DecodeError;
 use crate::client::ApiRequest;
+use crate::client::body::DecodeError;
 use crate::client::url::encode_component;
 use crate::observations::{EmployeeTable, TableAnswer};
 
@@ -43,7 +43,7 @@ pub fn purpose(table: EmployeeTable) -> String {
 
 /// Decodes `{"values": [rows], "restricted_columns": {...}}` without keeping a value.
 pub fn decode(body: &mut dyn Read) -> Result<TableAnswer, DecodeError> {
-    let Some(mut reader) = super::non_blank(body)? else {
+    let Some(mut reader) = crate::client::body::non_blank(body)? else {
         return Ok(TableAnswer {
             empty: true,
             ..TableAnswer::default()

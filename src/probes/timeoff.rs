@@ -6,9 +6,9 @@ use std::io::Read;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::DecodeError;
 use super::Needs;
 use crate::client::ApiRequest;
+use crate::client::body::DecodeError;
 use crate::client::url::encode_component;
 use crate::date::Date;
 use crate::observations::{TimeoffAnswer, TimeoffProbe};
@@ -154,7 +154,7 @@ pub const MAX_NAMES: usize = 1000;
 /// list is `Empty`, not an error: HiBob has been seen to answer so where a permission is missing.
 pub fn decode(probe: TimeoffProbe, body: &mut dyn Read) -> Result<TimeoffAnswer, DecodeError> {
     // An empty (or blank) body is an answer of its own.
-    let Some(mut reader) = super::non_blank(body)? else {
+    let Some(mut reader) = crate::client::body::non_blank(body)? else {
         return Ok(TimeoffAnswer::Empty);
     };
     let mut de = serde_json::Deserializer::from_reader(&mut reader);

@@ -79,7 +79,7 @@ pub enum Answer {
         #[serde(deserialize_with = "bounds::body_bytes")]
         body_bytes: u64,
         /// `json` (redacted in `body`), `text` (not JSON, left out), `malformed` (JSON that
-        /// does not parse; `json_error` says how), or `empty`.
+        /// does not parse; `json_error` says how), `truncated` (JSON cut off), or `empty`.
         body_kind: BodyKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         body: Option<serde_json::Value>,
@@ -92,8 +92,7 @@ pub enum Answer {
     },
     /// No HTTP answer: connection refused or reset, timeout, TLS.
     TransportError {
-        #[serde(deserialize_with = "bounds::short")]
-        error: String,
+        error: crate::client::TransportKind,
         #[serde(deserialize_with = "bounds::long")]
         detail: String,
     },
@@ -105,6 +104,8 @@ pub enum BodyKind {
     Json,
     Text,
     Malformed,
+    /// JSON cut off before its end: a replay serves a body that is cut off the same way.
+    Truncated,
     Empty,
 }
 
@@ -275,7 +276,7 @@ pub fn parse(reader: impl std::io::Read, shown: &str) -> Result<Recording, Recor
     result.map_err(|e| {
         let why = match bounds::REFUSED.with(|r| r.borrow_mut().take()) {
             Some(why) => format!("{why} at line {} column {}", e.line(), e.column()),
-            None => crate::probes::DecodeError::from_json(&e).message,
+            None => crate::client::body::DecodeError::from_json(&e).message,
         };
         RecordingError::Invalid {
             path: shown.to_string(),

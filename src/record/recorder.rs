@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::redact::{self, Pseudonyms};
 use super::{Answer, BodyKind, Call, FORMAT, NOTICE, Recording, Tool, VERSION};
+use crate::client::body::DecodeError;
 use crate::client::{ApiRequest, ApiResponse, HiBobApi, TransportError};
-use crate::probes::DecodeError;
 
 struct Pending {
     request: ApiRequest,
@@ -84,7 +84,7 @@ impl<'a> Recorder<'a> {
                     request_body: p.request.body.clone(),
                     answer: match p.answer {
                         Err(e) => Answer::TransportError {
-                            error: transport_kind(&e).into(),
+                            error: e.kind(),
                             detail: e.to_string(),
                         },
                         Ok(r) => answer(&route, r, &mut ids),
@@ -108,19 +108,6 @@ impl<'a> Recorder<'a> {
     }
 }
 
-fn transport_kind(e: &TransportError) -> &'static str {
-    match e {
-        TransportError::Timeout(_) => "timeout",
-        TransportError::Connect(_) => "connect",
-        TransportError::Tls(_) => "tls",
-        TransportError::Certificate(_) => "certificate",
-        TransportError::Dns(_) => "dns",
-        TransportError::Io(_) => "io",
-        TransportError::NotRecorded(_) => "not-recorded",
-        TransportError::Other(_) => "other",
-    }
-}
-
 fn answer(route: &str, r: Received, ids: &mut Pseudonyms) -> Answer {
     let bytes = r
         .body
@@ -132,29 +119,27 @@ fn answer(route: &str, r: Received, ids: &mut Pseudonyms) -> Answer {
         (BodyKind::Empty, None, None)
     } else {
         match r.status {
-            200..=299 if crate::probes::call::is_json(r.content_type.as_deref()) => {
+            200..=299 if crate::client::body::is_json(r.content_type.as_deref()) => {
                 match serde_json::from_slice::<serde_json::Value>(&bytes) {
                     Ok(v) => (BodyKind::Json, Some(redact::answer(route, &v, ids)), None),
                     Err(e) => (
-                        BodyKind::Malformed,
+                        if e.is_eof() {
+                            BodyKind::Truncated
+                        } else {
+                            BodyKind::Malformed
+                        },
                         None,
                         Some(DecodeError::from_json(&e).message),
                     ),
                 }
             }
-            401 | 403
-                if String::from_utf8_lossy(&bytes)
-                    .to_ascii_lowercase()
-                    .contains("permission") =>
-            {
-                (
-                    BodyKind::Json,
-                    Some(
-                        serde_json::json!({ "errorMessage": "[redacted; it spoke of a missing permission]" }),
-                    ),
-                    None,
-                )
-            }
+            401 | 403 if crate::client::body::mentions_permission(&bytes) => (
+                BodyKind::Json,
+                Some(
+                    serde_json::json!({ "errorMessage": "[redacted; it spoke of a missing permission]" }),
+                ),
+                None,
+            ),
             _ => (BodyKind::Text, None, None),
         }
     };

@@ -91,22 +91,16 @@ impl HiBobApi for Replay {
         };
         served[index] += 1;
         match &self.recording.calls[index].answer {
-            Answer::TransportError { error, detail } => Err(match error.as_str() {
-                "timeout" => TransportError::Timeout(0),
-                "connect" => TransportError::Connect(detail.clone()),
-                "tls" => TransportError::Tls(detail.clone()),
-                "certificate" => TransportError::Certificate(detail.clone()),
-                "dns" => TransportError::Dns(detail.clone()),
-                "io" => TransportError::Io(detail.clone()),
-                _ => TransportError::Other(detail.clone()),
-            }),
+            Answer::TransportError { error, detail } => {
+                Err(TransportError::of_kind(*error, detail.clone()))
+            }
             Answer::Http {
                 status,
                 headers,
                 body_bytes,
                 body_kind,
                 body,
-                json_error,
+                json_error: _,
             } => {
                 // Bodies the recording stands for by size are produced as they are read, so a
                 // claimed size allocates nothing; the answer limits stop the reading.
@@ -119,16 +113,10 @@ impl HiBobApi for Replay {
                     )),
                     BodyKind::Empty => Box::new(std::io::empty()),
                     // The same size, failing the same way: an opening bracket and blanks read
-                    // as truncated; anything else as malformed.
-                    BodyKind::Malformed
-                        if json_error
-                            .as_deref()
-                            .is_some_and(|e| e.contains("truncated")) =>
-                    {
-                        Box::new(
-                            (&b"["[..]).chain(std::io::repeat(b' ').take(size.saturating_sub(1))),
-                        )
-                    }
+                    // as cut off; anything else as malformed.
+                    BodyKind::Truncated => Box::new(
+                        (&b"["[..]).chain(std::io::repeat(b' ').take(size.saturating_sub(1))),
+                    ),
                     BodyKind::Malformed | BodyKind::Text => {
                         Box::new(std::io::repeat(b'x').take(size))
                     }

@@ -42,12 +42,16 @@ pub struct DiffContext {
     pub width: u16,
 }
 
-pub fn render(format: DiffFormat, c: &Comparison, ctx: &DiffContext) -> String {
-    match format {
+pub fn render(
+    format: DiffFormat,
+    c: &Comparison,
+    ctx: &DiffContext,
+) -> Result<String, super::RenderError> {
+    Ok(match format {
         DiffFormat::Table => table(c, ctx),
-        DiffFormat::Json => json(c, ctx),
+        DiffFormat::Json => json(c, ctx)?,
         DiffFormat::Markdown => markdown(c, ctx),
-    }
+    })
 }
 
 fn heading(kind: CheckChangeKind) -> &'static str {
@@ -351,7 +355,7 @@ impl<'a> SideDoc<'a> {
     }
 }
 
-fn json(c: &Comparison, ctx: &DiffContext) -> String {
+fn json(c: &Comparison, ctx: &DiffContext) -> Result<String, super::RenderError> {
     let doc = Document {
         format_version: FORMAT_VERSION,
         kind: KIND,
@@ -365,10 +369,6 @@ fn json(c: &Comparison, ctx: &DiffContext) -> String {
         checks: &c.checks,
         findings: &c.findings,
     };
-    // Plain structs of strings and numbers cannot fail to serialize.
-    let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
     // Strings from the reports may hold controls serde_json leaves raw (DEL, C1, bidi).
-    let mut text = crate::sanitize::json(&text);
-    text.push('\n');
-    text
+    super::pretty_json("comparison", &doc)
 }

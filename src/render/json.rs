@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{Context, TOOL, VERSION};
 use crate::report::{Check, Finding, Outcome, Report, Summary, SuppressedFinding};
 
-pub const FORMAT_VERSION: &str = "1";
+pub use crate::report::FORMAT_VERSION;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -39,7 +39,7 @@ struct Target<'a> {
     base_url: &'a str,
 }
 
-pub fn render(report: &Report, ctx: &Context) -> String {
+pub fn render(report: &Report, ctx: &Context) -> Result<String, super::RenderError> {
     let doc = Document {
         format_version: FORMAT_VERSION,
         tool: Tool {
@@ -56,8 +56,5 @@ pub fn render(report: &Report, ctx: &Context) -> String {
         findings: &report.findings,
         suppressed: &report.suppressed,
     };
-    // Serializing plain structs of strings and numbers cannot fail.
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
-    text.push('\n');
-    text
+    super::pretty_json("report", &doc)
 }

@@ -28,9 +28,7 @@ pub struct Context {
     pub rerun: String,
 }
 
-/// The tool's name and version, as every format prints it.
-pub const TOOL: &str = "hibob-audit";
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use crate::report::{TOOL, VERSION};
 
 /// The output formats (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,11 +43,35 @@ pub enum Format {
     Junit,
 }
 
-pub fn render(format: Format, report: &Report, ctx: &Context) -> String {
-    match format {
+pub fn render(format: Format, report: &Report, ctx: &Context) -> Result<String, RenderError> {
+    Ok(match format {
         Format::Table => table::render(report, ctx),
-        Format::Json => json::render(report, ctx),
+        Format::Json => json::render(report, ctx)?,
         Format::Markdown => markdown::render(report, ctx),
         Format::Junit => junit::render(report, ctx),
-    }
+    })
+}
+
+/// A document that could not be serialised. The documents are plain structs of strings and
+/// numbers, so this should never happen; if it does, the command fails with exit 3 rather
+/// than print `{}` or half a document as if it were the report.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot serialise the {what} as JSON: {source}")]
+pub struct RenderError {
+    what: &'static str,
+    #[source]
+    source: serde_json::Error,
+}
+
+/// `value` as pretty JSON, with controls serde_json leaves raw (DEL, C1, bidi) escaped, and a
+/// final newline.
+pub(crate) fn pretty_json(
+    what: &'static str,
+    value: &impl serde::Serialize,
+) -> Result<String, RenderError> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|source| RenderError { what, source })?;
+    let mut text = crate::sanitize::json(&text);
+    text.push('\n');
+    Ok(text)
 }

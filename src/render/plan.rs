@@ -42,7 +42,11 @@ fn calls(plan: &[PlannedCall]) -> Vec<Call<'_>> {
         .collect()
 }
 
-pub fn json(plan: &[PlannedCall], profile: &str, target: &str) -> String {
+pub fn json(
+    plan: &[PlannedCall],
+    profile: &str,
+    target: &str,
+) -> Result<String, super::RenderError> {
     let doc = Document {
         format_version: super::json::FORMAT_VERSION,
         tool: serde_json::json!({ "name": TOOL, "version": VERSION }),
@@ -50,9 +54,7 @@ pub fn json(plan: &[PlannedCall], profile: &str, target: &str) -> String {
         target: serde_json::json!({ "base_url": target }),
         calls: calls(plan),
     };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
-    text.push('\n');
-    text
+    super::pretty_json("plan", &doc)
 }
 
 pub fn text(plan: &[PlannedCall], profile: &str, target: &str) -> String {

@@ -185,11 +185,9 @@ pub(super) fn table<'a, 'i>(
 
 pub(super) fn level(v: &Value, p: &mut Problems) -> Option<Level> {
     let text = string(v, "level", p)?;
-    match text.as_str() {
-        "error" => Some(Level::Error),
-        "warning" => Some(Level::Warning),
-        "info" => Some(Level::Info),
-        _ => {
+    match Level::parse(&text) {
+        Some(l) => Some(l),
+        None => {
             p.add(
                 v.span(),
                 format!("unknown level `{text}`, expected one of: error, warning, info"),

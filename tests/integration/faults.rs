@@ -23,19 +23,21 @@ fn audit_on_a_fake_clock(
     let rules = profiles::load(&profiles::PROFILES[0]).expect("activtrak");
     let clock = FakeClock::new();
     let said = std::sync::Mutex::new(Vec::new());
-    let observations = hibob_audit::probes::run_with_clock(
-        &client,
-        &Needs::of(&rules),
-        hibob_audit::date::Date::from_ymd(2026, 11, 28),
-        Limits::default(),
-        &clock,
-        &|e| {
-            if let Event::Retry { why, .. } = e {
-                said.lock().expect("said").push(why.clone());
-            }
-        },
-    );
-    let report = hibob_audit::evaluate::evaluate(&rules, &observations);
+    let policy = rules.policy();
+    let report = hibob_audit::audit::Audit {
+        api: &client,
+        rules: &rules,
+        needs: &Needs::of(&rules),
+        policy: &policy,
+        limits: Limits::default(),
+        today: hibob_audit::date::Date::from_ymd(2026, 11, 28),
+        clock: &clock,
+    }
+    .run(&|e| {
+        if let Event::Retry { why, .. } = e {
+            said.lock().expect("said").push(why.clone());
+        }
+    });
     (report, clock.waits(), said.into_inner().expect("said"))
 }
 

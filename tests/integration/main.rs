@@ -3,6 +3,7 @@
 mod support;
 
 mod access;
+mod architecture;
 mod categories;
 mod ci_output;
 mod cli_usage;

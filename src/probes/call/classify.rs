@@ -5,7 +5,8 @@ use std::io::{self, Read};
 use std::time::Duration;
 
 use super::rate::rate_limit_wait;
-use super::{Attempt, DecodeError, TimeBound};
+use super::{Attempt, TimeBound};
+use crate::client::body::{DecodeError, is_json, mentions_permission};
 use crate::client::{ApiResponse, TransportError};
 use crate::observations::{CallOutcome, Failure, FailureKind, Refusal};
 use crate::probes::size::{AnswerKind, Size};
@@ -136,21 +137,6 @@ impl<R: Read> Read for Counting<R> {
 /// At most this much of a refused or unusable answer is read, to learn its size and wording.
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 
-pub(crate) fn is_json(content_type: Option<&str>) -> bool {
-    match content_type {
-        None => true,
-        Some(ct) => {
-            let essence = ct
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            essence == "application/json" || essence.ends_with("+json")
-        }
-    }
-}
-
 /// Classifies an answer and decodes a usable body with `decode`.
 pub(super) fn classify<T>(
     response: ApiResponse,
@@ -238,9 +224,7 @@ pub(super) fn classify<T>(
             // Never retried: HiBob blocks a caller after repeated refusals.
             let mut text = Vec::new();
             let _ = (&mut body).take(ERROR_BODY_LIMIT).read_to_end(&mut text);
-            let mentions_permission = String::from_utf8_lossy(&text)
-                .to_ascii_lowercase()
-                .contains("permission");
+            let mentions_permission = mentions_permission(&text);
             (
                 CallOutcome::Refused(Refusal {
                     status,

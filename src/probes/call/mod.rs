@@ -5,7 +5,7 @@
 mod classify;
 mod rate;
 
-pub(crate) use classify::is_json;
+use crate::client::body::DecodeError;
 use classify::{AnswerLimit, classify, transport_failure};
 
 use std::io::Read;
@@ -23,42 +23,6 @@ pub const MAX_ATTEMPTS: u32 = 4;
 pub const RATE_LIMIT_CAP: Duration = Duration::from_secs(60);
 /// The first backoff; doubled for each retry, plus up to half again of jitter.
 const BACKOFF_BASE: Duration = Duration::from_millis(400);
-
-/// Why a body could not be decoded. Never carries a value from the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
-    pub message: String,
-    /// The connection broke while reading: worth a retry.
-    pub io: bool,
-}
-
-impl DecodeError {
-    pub fn new(message: impl Into<String>) -> Self {
-        DecodeError {
-            message: message.into(),
-            io: false,
-        }
-    }
-
-    /// Describes a serde_json error by its class and position only: its message can quote values.
-    pub fn from_json(e: &serde_json::Error) -> Self {
-        use serde_json::error::Category;
-        let at = format!("line {} column {}", e.line(), e.column());
-        match e.classify() {
-            Category::Eof => DecodeError::new(format!("the JSON ends early (truncated at {at})")),
-            Category::Syntax => DecodeError::new(format!("the JSON is malformed at {at}")),
-            Category::Data => DecodeError::new(format!("the JSON has an unexpected shape at {at}")),
-            Category::Io => DecodeError::broken(),
-        }
-    }
-
-    pub fn broken() -> Self {
-        DecodeError {
-            message: "the connection broke while reading the answer".into(),
-            io: true,
-        }
-    }
-}
 
 /// One finished attempt, for `--verbose`: no token, no value.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -55,7 +55,7 @@ pub fn requested_fields(needs: &Needs, catalog: Option<&FieldCatalog>) -> Vec<St
         }
         let extra = match needs.excess {
             Excess::Off => Vec::new(),
-            Excess::Unneeded => crate::excess::extra_categories(needs, catalog),
+            Excess::Unneeded => needs.extra_categories(catalog),
             Excess::Every => catalog.categories.values().collect(),
         };
         for c in extra {

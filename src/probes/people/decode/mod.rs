@@ -9,8 +9,8 @@ use std::io::Read;
 use serde::de::DeserializeSeed;
 
 use super::{ID, LIFECYCLE, STATUS, Tracked};
+use crate::client::body::DecodeError;
 use crate::observations::{FieldCounts, LifecycleCount, PeopleCounts};
-use crate::probes::DecodeError;
 use visit::TopSeed;
 
 /// Per employee: what was seen for one tracked field.

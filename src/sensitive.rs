@@ -1,13 +1,9 @@
-//! Least privilege (`check --excess`): which People's-data categories the rules need, which
-//! categories are sensitive, and which field stands for a category. Pure: no I/O.
+//! Which People's-data categories and fields are sensitive, and who says so: `check --excess`
+//! warns louder about them, and a category's stand-in field is never a sensitive one. Pure
+//! knowledge: no I/O, no dependency.
 //!
 //! The sensitive list and where each word of it comes from are documented in
 //! docs/findings.md (`category-not-needed`) and docs/permissions.md.
-
-use std::collections::BTreeSet;
-
-use crate::observations::{CategoryMeta, FieldCatalog, field_ids};
-use crate::probes::Needs;
 
 /// Who says a category is sensitive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,47 +141,6 @@ pub fn sensitive_field(id: &str, name: Option<&str>) -> bool {
                     .any(|(a, b)| pair[0] == *a && pair[1] == *b)
             })
     })
-}
-
-/// The categories (by their key in [`FieldCatalog::categories`]) that the needs read: those of
-/// the fields the rules name (as this tenant's metadata files them), those named as a whole,
-/// Lifecycle when lifecycle statuses are checked, and those whose section histories are read.
-pub fn needed_categories(needs: &Needs, catalog: &FieldCatalog) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let lifecycle = [field_ids::LIFECYCLE, field_ids::STATUS];
-    let by_field = needs
-        .fields
-        .iter()
-        .map(String::as_str)
-        .chain(lifecycle.into_iter().filter(|_| needs.lifecycle));
-    for id in by_field {
-        if let Some(meta) = catalog.meta(id) {
-            out.insert(meta.category_key().to_string());
-        }
-    }
-    let by_name = needs
-        .categories
-        .iter()
-        .map(String::as_str)
-        .chain(needs.tables.iter().map(|t| t.category()));
-    for name in by_name {
-        for c in catalog.categories_named(name) {
-            out.insert(c.id.clone());
-        }
-    }
-    out
-}
-
-/// The tenant's categories that the needs do not read, in the catalog's order. A category
-/// with no field but `root.id` (which HiBob returns without any permission) is left out: no
-/// field could show whether it is granted.
-pub fn extra_categories<'c>(needs: &Needs, catalog: &'c FieldCatalog) -> Vec<&'c CategoryMeta> {
-    let needed = needed_categories(needs, catalog);
-    catalog
-        .categories
-        .values()
-        .filter(|c| !needed.contains(&c.id) && c.representative.is_some())
-        .collect()
 }
 
 #[cfg(test)]
