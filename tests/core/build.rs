@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use hibob_audit::excess::sensitive_field;
 use hibob_audit::observations::{
     CallOutcome, CategoryMeta, DocsAnswer, EmployeeTable, Failure, FailureKind, FieldCatalog,
     FieldCounts, FieldMeta, LifecycleCount, Observations, Observed, PeopleCounts, ProbeRun,
@@ -12,6 +11,7 @@ use hibob_audit::observations::{
     TimeoffObservation, TimeoffProbe, field_ids,
 };
 use hibob_audit::rules::{Rules, TimeoffCapability};
+use hibob_audit::sensitive::sensitive_field;
 
 /// Employees the people search sees, unless a scenario says otherwise.
 pub const EMPLOYEES: u64 = 10;

@@ -76,7 +76,8 @@ pub fn json(rules: &Rules, report: &Report) -> String {
         verbose: false,
         rerun: format!("hibob-audit check --rules {}.toml", rules.name),
     };
-    render::json::render(report, &ctx).replace(
+    let text = render::json::render(report, &ctx).expect("the report serialises to JSON");
+    text.replace(
         &format!("\"version\": \"{}\"", render::VERSION),
         "\"version\": \"[VERSION]\"",
     )
