@@ -11,9 +11,18 @@ use crate::support::{FakeHiBob, calls_to, check};
 fn audit_on_a_fake_clock(
     fake: &FakeHiBob,
 ) -> (hibob_audit::report::Report, Vec<Duration>, Vec<String>) {
+    audit_within(fake, hibob_audit::probes::Limits::default())
+}
+
+/// [`audit_on_a_fake_clock`] within `limits`: a per-call timeout of a fraction of a second
+/// makes a slow answer time out in that fraction (sockets keep real time; retries do not).
+fn audit_within(
+    fake: &FakeHiBob,
+    limits: hibob_audit::probes::Limits,
+) -> (hibob_audit::report::Report, Vec<Duration>, Vec<String>) {
     use hibob_audit::client::{http::HttpClient, url::BaseUrl};
     use hibob_audit::credentials::{Credentials, Token};
-    use hibob_audit::probes::{Event, Limits, Needs, clock::FakeClock};
+    use hibob_audit::probes::{Event, Needs, clock::FakeClock};
     use hibob_audit::rules::profiles;
     let creds = Credentials {
         service_user_id: crate::support::SERVICE_USER_ID.into(),
@@ -29,7 +38,7 @@ fn audit_on_a_fake_clock(
         rules: &rules,
         needs: &Needs::of(&rules),
         policy: &policy,
-        limits: Limits::default(),
+        limits,
         today: hibob_audit::date::Date::from_ymd(2026, 11, 28),
         clock: &clock,
     }
@@ -163,26 +172,20 @@ fn a_503_always_stops_after_four_attempts() {
 
 /// The binary: a 503 on the metadata call is exit 3 with the cause first.
 #[test]
-fn a_503_on_the_metadata_call_exits_3() {
+fn a_503_on_the_metadata_call_is_retried_then_leaves_the_audit_incomplete() {
     let fake = FakeHiBob::start(granted(5).fault(
         "/company/people/fields",
         Fault::Status(503, r#"{"error":"unavailable"}"#),
         None,
     ));
-    // A deadline too short for the first backoff: one attempt, no waiting.
-    let out = check(
-        &fake,
-        &[
-            "--profile",
-            "activtrak",
-            "--format",
-            "json",
-            "--deadline",
-            "1",
-        ],
+    let (report, waits, _) = audit_on_a_fake_clock(&fake);
+    assert_eq!(
+        report.outcome(),
+        hibob_audit::report::Outcome::Incomplete,
+        "exit 3"
     );
-    assert_eq!(out.code, 3);
-    assert_eq!(out.json()["outcome"], "incomplete");
+    assert_eq!(calls_to(&fake, "/company/people/fields"), 4, "4 attempts");
+    assert_eq!(waits.len(), 3, "a backoff before each retry: {waits:?}");
 }
 
 #[test]
@@ -216,35 +219,34 @@ fn resets_every_time_are_a_request_failure() {
 fn an_answer_slower_than_the_timeout_is_retried() {
     let fake = FakeHiBob::start(granted(5).fault(
         "/people/search",
-        Fault::Slow(Duration::from_secs(3)),
+        Fault::Slow(Duration::from_millis(900)),
         Some(1),
     ));
-    let out = check(&fake, &["--profile", "activtrak", "--timeout", "1"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (report, _, said) = audit_within(&fake, short_timeout());
+    assert!(report.complete, "{report:#?}");
     assert_eq!(calls_to(&fake, "/people/search"), 2);
-    assert!(out.stderr.contains("timed out"), "{}", out.stderr);
+    assert!(said.iter().any(|s| s.contains("timed out")), "{said:?}");
+}
+
+/// A per-call timeout of 200 ms, the rest as by default.
+fn short_timeout() -> hibob_audit::probes::Limits {
+    hibob_audit::probes::Limits {
+        timeout: Duration::from_millis(200),
+        ..hibob_audit::probes::Limits::default()
+    }
 }
 
 #[test]
 fn a_body_that_stalls_past_the_timeout_is_retried() {
     let fake = FakeHiBob::start(granted(50).fault(
         "/people/search",
-        Fault::StallBody(Duration::from_secs(4)),
+        Fault::StallBody(Duration::from_millis(900)),
         Some(1),
     ));
-    let out = check(
-        &fake,
-        &[
-            "--profile",
-            "activtrak",
-            "--timeout",
-            "1",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let (report, _, said) = audit_within(&fake, short_timeout());
+    assert!(report.complete, "{report:#?}");
     assert_eq!(calls_to(&fake, "/people/search"), 2);
+    assert!(said.iter().any(|s| s.contains("timed out")), "{said:?}");
 }
 
 #[test]

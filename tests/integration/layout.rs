@@ -119,7 +119,7 @@ fn each_cause_has_its_own_headline() {
             "--base-url",
             "http://127.0.0.1:9/v1",
             "--deadline",
-            "10",
+            "1",
         ],
         &credentials(),
         "",
