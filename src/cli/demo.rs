@@ -39,15 +39,7 @@ pub(super) fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
         verbose: false,
     };
     deliver(&report, ctx, &args.output, outputs, io)?;
-    let next = format!(
-        "\nThis was the embedded sample tenant: no credentials, no network.\nTo audit your own tenant:\n\
-         \x20 export {}=<service-user ID>\n\
-         \x20 hibob-audit check --profile {} --token-file <file holding the token>\n\
-         (or set {}; see README.md)\n",
-        crate::credentials::ENV_ID,
-        rules.name,
-        crate::credentials::ENV_TOKEN
-    );
+    let next = closing_text(&rules.name, usize::from(super::width(io)));
     // Keep stdout one document when JSON or Markdown was asked for.
     if args.output.quiet {
         // Nothing on stdout.
@@ -57,4 +49,66 @@ pub(super) fn run(args: &DemoArgs, io: &mut Io) -> Result<Exit, CliError> {
         let _ = io.stderr.write_all(next.as_bytes());
     }
     Ok(Exit::Ok)
+}
+
+/// What to run next, wrapped to `max` columns; the commands wrap with ` \\` so that they
+/// still run when pasted.
+fn closing_text(profile: &str, max: usize) -> String {
+    use crate::render::wrap::{command, hanging};
+    let say = |text: &str| hanging("", "", text, max);
+    format!(
+        "\n{}\n{}\n{}\n{}\n{}\n",
+        say("This was the embedded sample tenant: no credentials, no network."),
+        say("To audit your own tenant, with the service user's token in a file only you can read:"),
+        command(
+            "  ",
+            &format!("export {}=<service-user-ID>", crate::credentials::ENV_ID),
+            max
+        ),
+        command(
+            "  ",
+            &format!("hibob-audit check --profile {profile} --token-file <token-file>"),
+            max
+        ),
+        say(&format!(
+            "(or set {} instead of --token-file; see README.md)",
+            crate::credentials::ENV_TOKEN
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_closing_text_fits_and_its_commands_still_run() {
+        for max in [40, 60, 100] {
+            let text = super::closing_text("activtrak", max);
+            for line in text.lines() {
+                // A word longer than the line (`NAME=<value>`) stays whole, on its own line.
+                let one_word = line.trim_end_matches(" \\").split_whitespace().count() == 1;
+                assert!(
+                    crate::render::wrap::width(line) <= max || one_word,
+                    "{max}: {line:?}"
+                );
+            }
+            let joined = text.replace(" \\\n", " ");
+            let words: Vec<&str> = joined.split_whitespace().collect();
+            let at = words
+                .iter()
+                .position(|w| *w == "hibob-audit")
+                .expect("the command");
+            assert_eq!(
+                words[at..at + 6],
+                [
+                    "hibob-audit",
+                    "check",
+                    "--profile",
+                    "activtrak",
+                    "--token-file",
+                    "<token-file>"
+                ],
+                "{text}"
+            );
+        }
+    }
 }

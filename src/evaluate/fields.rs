@@ -143,10 +143,12 @@ pub(super) fn evaluate(
             continue;
         };
         let mut codes = Vec::new();
-        if let Some(f) = other_category(rule, meta) {
+        // Info by default; raised by `[levels]` or a flag, it marks the check like any gap.
+        let elsewhere = other_category(rule, meta).map(|f| {
             codes.push(f.code);
-            sink.finding(f);
-        }
+            let fix = f.fix.clone();
+            (sink.finding(f), fix)
+        });
         let category = Some(meta.category_name.as_str());
         let Some(counts) = people.and_then(|p| p.fields.get(&rule.id)) else {
             let mut c = field_check(rule, CheckStatus::Unknown, category);
@@ -201,6 +203,21 @@ pub(super) fn evaluate(
             Seen::Partly => Some(Code::CategoryPartlyReadable),
             _ => None,
         };
+        let (status, reason, fix) = match elsewhere {
+            Some((effect, other_fix))
+                if status == CheckStatus::Pass && effect.status() != CheckStatus::Pass =>
+            {
+                (
+                    effect.status(),
+                    format!(
+                        "{reason}, but in {}, not where the guide puts it",
+                        meta.category_name
+                    ),
+                    effect.fix(other_fix),
+                )
+            }
+            _ => (status, reason, fix),
+        };
         let mut c = field_check(rule, status, category);
         c.evidence = counts_text(counts);
         c.reason = reason;
@@ -236,6 +253,16 @@ pub(super) fn evaluate(
             .iter()
             .filter(|(_, c, k)| *c == category && *k == code)
         {
+            if code == Code::CategoryNotReadable && !readable.is_empty() {
+                // The category is ticked: a sibling came back. Say so, as the finding does.
+                sink.reword(
+                    *index,
+                    format!(
+                        "hidden although {category} is readable ({} came back): field-level permissions or a sensitive field",
+                        readable.join(", ")
+                    ),
+                );
+            }
             sink.settle(*index, &effect, fix.clone());
         }
     }
@@ -354,10 +381,21 @@ fn category_finding(code: Code, category: &str, gaps: &[Gap], readable: &[String
         ),
     });
     f.category = Some(category.to_string());
-    f.fields = gaps.iter().flat_map(|g| g.fields.clone()).collect();
+    // A field the rules name and the same category as a whole: each field once.
+    for g in gaps {
+        for field in &g.fields {
+            if !f.fields.contains(field) {
+                f.fields.push(field.clone());
+            }
+        }
+        for e in &g.evidence {
+            if !f.evidence.fields.iter().any(|x| x.field == e.field) {
+                f.evidence.fields.push(e.clone());
+            }
+        }
+    }
     f.permission = Some(permissions::category_view(category));
     f.evidence.employees = Some(n);
-    f.evidence.fields = gaps.iter().flat_map(|g| g.evidence.clone()).collect();
     f
 }
 

@@ -47,7 +47,10 @@ fn judge(rule: &HistoryRule, endpoint: &str, a: &TableAnswer) -> Verdict {
         let columns = a.restricted_history.join(", ");
         return Verdict {
             status: CheckStatus::Fail,
-            evidence: format!("{} row(s); history withheld for {columns}", a.rows),
+            evidence: format!(
+                "{}; history withheld for {columns}",
+                super::count(a.rows, "row", "rows")
+            ),
             reason: "field-level permissions withhold the history of some columns".into(),
             finding: Some(missing(
                 rule,
@@ -68,7 +71,11 @@ fn judge(rule: &HistoryRule, endpoint: &str, a: &TableAnswer) -> Verdict {
     if a.rows > 1 || a.other_rows > 0 {
         return Verdict {
             status: CheckStatus::Pass,
-            evidence: format!("{} rows, {} not current", a.rows, a.other_rows),
+            evidence: format!(
+                "{}, {} not current",
+                super::count(a.rows, "row", "rows"),
+                a.other_rows
+            ),
             reason: "more than the current row came back, so the history is readable".into(),
             finding: None,
         };

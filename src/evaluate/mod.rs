@@ -85,6 +85,13 @@ impl<'p> Sink<'p> {
     }
 
     /// Sets a check's status, reason and fix after its finding went through the policy.
+    /// Replaces a check's reason, once more is known than when it was made.
+    pub(crate) fn reword(&mut self, index: usize, reason: String) {
+        if let Some(c) = self.checks.get_mut(index) {
+            c.reason = reason;
+        }
+    }
+
     pub(crate) fn settle(&mut self, index: usize, effect: &Effect, fix: Option<String>) {
         if let Some(c) = self.checks.get_mut(index) {
             c.status = effect.status();
@@ -239,10 +246,15 @@ pub(crate) fn unknown_reason(obs: &Observations) -> &'static str {
 
 /// "N employee(s)".
 pub(crate) fn employees(n: u64) -> String {
+    count(n, "employee", "employees")
+}
+
+/// "1 row", "2 rows": a number with its noun, singular or plural.
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
-        "1 employee".to_string()
+        format!("1 {one}")
     } else {
-        format!("{n} employees")
+        format!("{n} {many}")
     }
 }
 

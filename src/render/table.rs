@@ -303,7 +303,16 @@ fn inferred(report: &Report, max: usize, out: &mut String) {
     if groups.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\nNot in the guide (required by the rules anyway):");
+    let _ = writeln!(
+        out,
+        "\n{}",
+        hanging(
+            "",
+            "",
+            "Not in the guide (required by the rules anyway):",
+            max
+        )
+    );
     for (why, whats) in groups {
         let text = format!("{}: {}", terminal(&whats.join("; ")), terminal(why));
         let _ = writeln!(out, "{}", hanging("  ", "      ", &text, max));

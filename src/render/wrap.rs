@@ -42,8 +42,15 @@ pub(crate) fn hanging(first: &str, indent: &str, text: &str, max: usize) -> Stri
         for word in words(paragraph) {
             let word = word.as_str();
             let w = width(word);
-            let at_start = empty && (line_width == start_width || line_width == indent_width);
-            if !at_start && line_width + 1 + w > max {
+            let on_first = n == 0 && line_width == start_width;
+            let at_start = empty && (on_first || line_width == indent_width);
+            if at_start && on_first && start_width > indent_width && start_width + w > max {
+                // A wide first part (a level and a code): the text starts on the next line.
+                out.push_str(line.trim_end());
+                out.push('\n');
+                line = indent.to_string();
+                line_width = indent_width;
+            } else if !at_start && line_width + 1 + w > max {
                 out.push_str(line.trim_end());
                 out.push('\n');
                 line = indent.to_string();
@@ -113,7 +120,14 @@ pub(crate) fn markdown(text: &str, max: usize) -> String {
 
 /// A long shell command as lines joined by ` \\`, continuation lines indented.
 fn shell_lines(line: &str, max: usize) -> String {
-    let wrapped = hanging("", "    ", line, max.saturating_sub(2));
+    let lead = line.len() - line.trim_start().len();
+    command(&line[..lead], &line[lead..], max)
+}
+
+/// A shell command after `indent`, as lines of at most `max` columns joined by ` \\`, each
+/// continuation indented four more: it still runs when pasted.
+pub(crate) fn command(indent: &str, cmd: &str, max: usize) -> String {
+    let wrapped = hanging(indent, &format!("{indent}    "), cmd, max.saturating_sub(2));
     let lines: Vec<&str> = wrapped.lines().collect();
     lines.join(" \\\n")
 }
@@ -150,6 +164,20 @@ mod tests {
         assert_eq!(
             out.split_whitespace().collect::<Vec<_>>().join(" "),
             format!("error category-not-readable {text}")
+        );
+    }
+
+    #[test]
+    fn a_wide_first_part_puts_the_text_under_it() {
+        let out = hanging(
+            "error   timeoff-permission-missing  ",
+            "        ",
+            "HiBob refused the balance.",
+            40,
+        );
+        assert_eq!(
+            out,
+            "error   timeoff-permission-missing\n        HiBob refused the balance."
         );
     }
 
