@@ -265,7 +265,7 @@ fn the_deadline_bounds_the_whole_audit() {
             "--timeout",
             "10",
             "--deadline",
-            "2",
+            "1",
             "--format",
             "json",
         ],

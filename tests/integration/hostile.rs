@@ -622,7 +622,7 @@ fn a_body_timeout_names_the_limit_that_ran_out_and_how_to_raise_it() {
             "--timeout",
             "30",
             "--deadline",
-            "2",
+            "1",
             "--format",
             "json",
         ],
@@ -637,7 +637,7 @@ fn a_body_timeout_names_the_limit_that_ran_out_and_how_to_raise_it() {
         .expect("finding");
     let message = f["message"].as_str().expect("message");
     assert!(
-        message.contains("before the --deadline of 2 s ran out (raise it with --deadline SECONDS)")
+        message.contains("before the --deadline of 1 s ran out (raise it with --deadline SECONDS)")
             && !message.contains("connection broke"),
         "{message}"
     );
