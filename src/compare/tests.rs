@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::read::DiffError;
 use super::*;
 
 fn check(id: &str, status: &str) -> Value {
