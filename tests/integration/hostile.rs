@@ -763,7 +763,7 @@ fn token_stdin_gives_up_at_the_deadline_on_a_silent_open_pipe() {
             "activtrak",
             "--token-stdin",
             "--deadline",
-            "2",
+            "1",
         ])
         .env_clear()
         .env("HIBOB_SERVICE_USER_ID", "SERVICE-1")
@@ -784,7 +784,7 @@ fn token_stdin_gives_up_at_the_deadline_on_a_silent_open_pipe() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("no token arrived on standard input within the --deadline of 2 s"),
+        stderr.contains("no token arrived on standard input within the --deadline of 1 s"),
         "{stderr}"
     );
     assert!(fake.requests().is_empty());
