@@ -223,7 +223,12 @@ pub fn evaluate_with(rules: &Rules, observations: &Observations, policy: &Policy
         suppressed: sink.suppressed,
         allowed: sink.allowed,
         complete: sink.complete,
-        employees_visible: people.map(|p| p.employees),
+        // The search's count, also when it answered with nobody (0): null only when it did
+        // not answer.
+        employees_visible: observations.people.as_ref().and_then(|p| match &p.outcome {
+            CallOutcome::Answered(c) => Some(c.employees),
+            _ => None,
+        }),
     }
 }
 

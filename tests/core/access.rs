@@ -199,6 +199,7 @@ fn a_search_that_sees_nobody_fails() {
     assert_eq!(f.evidence.employees, Some(0));
     assert_eq!(status(&report, "people-search"), CheckStatus::Fail);
     assert_eq!(status(&report, "field:work.title"), CheckStatus::Unknown);
-    assert_eq!(report.employees_visible, None);
+    // The search answered: nobody is a count (0), not "did not answer" (null).
+    assert_eq!(report.employees_visible, Some(0));
     assert_eq!(report.outcome(), Outcome::Fail);
 }
