@@ -180,7 +180,7 @@ pub(crate) fn run_with_clock(
         let mut search = caller.sibling();
         let request = people::request(&requested);
         let tracked = &tracked;
-        let handle = s.spawn(move || search.call(&request, |r| people::decode(r, tracked)));
+        let handle = s.spawn(move || search.call(&request, |r| people::decode_answer(r, tracked)));
         let timeoff = timeoff_probes(&mut caller, &planned, today);
         let people = handle.join().unwrap_or_else(|_| Observed {
             endpoint: people::request(&requested).endpoint(),

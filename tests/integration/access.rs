@@ -1,7 +1,7 @@
 //! Credentials, refusals and answers the audit cannot use (issue 3).
 
 use crate::support::fake_hibob::{Audience, Fault, granted};
-use crate::support::{FakeHiBob, check, credentials, run, snapshot_both};
+use crate::support::{FakeHiBob, check, credentials, run, snapshot_both, with_code};
 
 #[test]
 fn rejected_credentials_stop_probing_and_exit_3() {
@@ -126,6 +126,32 @@ fn nobody_visible_is_an_error() {
         .filter_map(|c| c["status"].as_str())
         .collect();
     assert!(statuses.iter().all(|s| *s == "unknown"), "{statuses:?}");
+}
+
+/// hibob-api.md: "With no readable category at all the answer is 200 with no data." An empty
+/// body is that answer, not truncated JSON: nobody visible (exit 1), never exit 3.
+#[test]
+fn a_search_answered_with_no_data_at_all_is_nobody_visible() {
+    let mut config = granted(6);
+    config.readable.clear();
+    config.no_data_when_nothing_readable = true;
+    let fake = FakeHiBob::start(config);
+    let out = check(&fake, &["--profile", "activtrak", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let doc = out.json();
+    assert_eq!(doc["outcome"], "fail");
+    assert_eq!(doc["summary"]["employees_visible"], 0);
+    assert_eq!(doc["findings"][0]["code"], "no-employees-visible");
+    assert!(with_code(&doc, "unexpected-response").is_empty(), "{doc:#}");
+    assert!(!out.stdout.contains("truncated"), "{}", out.stdout);
+    // Whitespace alone is no data either; the search is not retried.
+    let mut config = granted(6);
+    config.search_fault = Fault::Status(200, " \r\n");
+    let fake = FakeHiBob::start(config);
+    let out = check(&fake, &["--profile", "activtrak", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.json()["findings"][0]["code"], "no-employees-visible");
+    assert_eq!(crate::support::calls_to(&fake, "/people/search"), 1);
 }
 
 #[test]

@@ -10,13 +10,16 @@ mod decode;
 
 pub use decode::decode;
 
+use std::io::{self, Read};
+
 use serde_json::json;
 
 use super::Needs;
 use super::needs::Excess;
 use crate::client::ApiRequest;
-use crate::observations::FieldCatalog;
+use crate::client::body::DecodeError;
 pub use crate::observations::field_ids::{ID, LIFECYCLE, STATUS};
+use crate::observations::{FieldCatalog, FieldCounts, PeopleCounts};
 
 pub const PATH: &str = "/people/search";
 
@@ -111,4 +114,101 @@ pub(crate) fn tracked_fields(requested: &[String], catalog: &FieldCatalog) -> Ve
             })
         })
         .collect()
+}
+
+/// Decodes a search answer with [`decode`], but for a blank body (nothing, or only
+/// whitespace): HiBob answers a group that may read no People's-data category with "200 and no
+/// data", which is no visible employee, not malformed JSON.
+pub fn decode_answer(
+    body: &mut dyn Read,
+    tracked: &[Tracked],
+) -> Result<PeopleCounts, DecodeError> {
+    let mut first = [0u8; 1];
+    loop {
+        match body.read(&mut first) {
+            Ok(0) => {
+                return Ok(PeopleCounts {
+                    fields: tracked
+                        .iter()
+                        .map(|t| (t.field_id.clone(), FieldCounts::default()))
+                        .collect(),
+                    ..PeopleCounts::default()
+                });
+            }
+            Ok(_) if first[0].is_ascii_whitespace() => continue,
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return Err(DecodeError::broken()),
+        }
+    }
+    decode(
+        &mut Prefixed {
+            first: Some(first[0]),
+            rest: body,
+        },
+        tracked,
+    )
+}
+
+/// One byte already read, then the rest of the body. `read_to_end` is passed on, so that the
+/// body's own (sized by `Content-Length`, limited) is the one that runs.
+struct Prefixed<'a> {
+    first: Option<u8>,
+    rest: &'a mut dyn Read,
+}
+
+impl Read for Prefixed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        match self.first.take() {
+            Some(b) => {
+                buf[0] = b;
+                Ok(1)
+            }
+            None => self.rest.read(buf),
+        }
+    }
+
+    fn read_to_end(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
+        let head = match self.first.take() {
+            Some(b) => {
+                buf.push(b);
+                1
+            }
+            None => 0,
+        };
+        Ok(head + self.rest.read_to_end(buf)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tracked() -> Vec<Tracked> {
+        vec![Tracked {
+            field_id: "work.title".into(),
+            json_path: "work.title".into(),
+        }]
+    }
+
+    #[test]
+    fn a_blank_answer_is_no_employee() {
+        for body in ["", "  \r\n"] {
+            let counts = decode_answer(&mut body.as_bytes(), &tracked()).expect("decoded");
+            assert_eq!(counts.employees, 0);
+            assert_eq!(counts.fields["work.title"], FieldCounts::default());
+        }
+    }
+
+    #[test]
+    fn a_non_blank_answer_is_decoded_whole() {
+        let body = r#" {"employees":[{"id":"1","work":{"title":null}}]}"#;
+        let counts = decode_answer(&mut body.as_bytes(), &tracked()).expect("decoded");
+        assert_eq!(counts.employees, 1);
+        assert_eq!(counts.fields["work.title"].empty, 1);
+        assert!(decode_answer(&mut &b"{\"employees\":["[..], &tracked()).is_err());
+    }
 }

@@ -224,6 +224,9 @@ pub struct Config {
     pub policy_types: Vec<String>,
     /// Answer 200 with an empty body instead of refusing (a [guess] in hibob-api.md).
     pub empty_200_for_refusals: bool,
+    /// With no readable category at all, the search answers "200 with no data"
+    /// (hibob-api.md) as an empty body, instead of records that hold only `id`.
+    pub no_data_when_nothing_readable: bool,
     /// Category IDs whose "section histories" the group may view: their employee tables
     /// (`/people/{id}/work`, ...) answer every row; with only "sections" (the category in
     /// `readable`), the current row; with neither, 403.
@@ -335,6 +338,7 @@ pub fn granted(n: usize) -> Config {
         ],
         policy_types: vec!["Holiday".into(), "Sick".into(), "Medical".into()],
         empty_200_for_refusals: false,
+        no_data_when_nothing_readable: false,
         history: ["work", "employment", "lifecycle", "payroll"]
             .iter()
             .map(|s| s.to_string())
@@ -923,6 +927,9 @@ fn search(config: &Config, req: &Request) -> Reply {
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let human = body.get("humanReadable").and_then(Value::as_str) == Some("APPEND");
+    if config.no_data_when_nothing_readable && config.readable.is_empty() {
+        return Reply::json(200, Vec::new());
+    }
     let mut employees = Vec::new();
     for (i, e) in config.employees.iter().enumerate() {
         if !visible(config, e, show_inactive) {
