@@ -170,6 +170,28 @@ fn a_503_always_stops_after_four_attempts() {
     assert!(report.headline.is_some(), "the cause leads the report");
 }
 
+/// Four attempts made within the deadline: the message says so, and does not blame a deadline
+/// that stopped nothing (the wait after the last attempt is never waited anyway).
+#[test]
+fn the_last_attempt_is_not_blamed_on_the_deadline() {
+    let fake = FakeHiBob::start(granted(5).fault(
+        "/company/people/fields",
+        Fault::Status(503, r#"{"error":"unavailable"}"#),
+        None,
+    ));
+    // The three waits take at most 4.2 s; the fourth, never waited, would pass 5 s.
+    let limits = hibob_audit::probes::Limits {
+        deadline: Duration::from_secs(5),
+        ..hibob_audit::probes::Limits::default()
+    };
+    let (report, waits, _) = audit_within(&fake, limits);
+    assert_eq!(calls_to(&fake, "/company/people/fields"), 4);
+    assert_eq!(waits.len(), 3, "{waits:?}");
+    let f = &report.findings[0];
+    assert!(f.message.contains("after 4 attempts"), "{}", f.message);
+    assert!(!f.message.contains("--deadline"), "{}", f.message);
+}
+
 /// The binary: a 503 on the metadata call is exit 3 with the cause first.
 #[test]
 fn a_503_on_the_metadata_call_is_retried_then_leaves_the_audit_incomplete() {

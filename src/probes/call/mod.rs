@@ -198,7 +198,8 @@ impl<'a> Caller<'a> {
             };
             let out_of_time = self.clock.now() + wait >= self.deadline;
             if attempt >= MAX_ATTEMPTS || out_of_time {
-                let note = if out_of_time {
+                // The last attempt was made: the deadline stopped nothing, whatever it leaves.
+                let note = if out_of_time && attempt < MAX_ATTEMPTS {
                     format!(
                         " (gave up after {attempt} attempt(s): the --deadline of {} s leaves no time to wait {} s)",
                         self.limits.deadline.as_secs(),
