@@ -59,14 +59,18 @@ fn fields(rules: &Rules, obs: &Observations, people: Option<&PeopleCounts>, sink
         }
     }
     for (category, list) in omitted {
-        let readable = people.is_some_and(|p| {
-            p.employees > 0
-                && list.iter().all(|f| {
-                    p.fields
-                        .get(&f.id)
-                        .is_some_and(|c| c.present > 0 && c.absent == 0)
-                })
-        });
+        // The box is ticked when any of its fields came back for anyone: a field that a
+        // field-level permission or a sensitive field's Edit box hides, or a category that
+        // covers fewer people, is a finding of its own, not a box the guide leaves unticked.
+        let counts = |f: &&FieldRule| people.and_then(|p| p.fields.get(&f.id));
+        let readable = people.is_some_and(|p| p.employees > 0)
+            && list
+                .iter()
+                .any(|f| counts(f).is_some_and(|c| c.present > 0));
+        let for_all = readable
+            && list
+                .iter()
+                .all(|f| counts(f).is_some_and(|c| c.present > 0 && c.absent == 0));
         let names: Vec<String> = list
             .iter()
             .map(|f| format!("{} ({})", f.purpose, f.id))
@@ -90,11 +94,14 @@ fn fields(rules: &Rules, obs: &Observations, people: Option<&PeopleCounts>, sink
                 if names.len() == 1 { "needs" } else { "need" },
                 super::not_in_guide(&items),
                 if names.len() == 1 { "it" } else { "them" },
-                if readable {
+                if for_all {
                     format!(
                         " Here the group grants it anyway: readable for all {}.",
                         employees(people.map_or(0, |p| p.employees))
                     )
+                } else if readable {
+                    " Here the group grants it anyway; what it still hides is reported on its own."
+                        .to_string()
                 } else {
                     String::new()
                 }

@@ -6,7 +6,9 @@ use hibob_audit::observations::{CallOutcome, TimeoffAnswer, TimeoffProbe as P};
 use hibob_audit::report::{CheckStatus, Code, Level, Outcome};
 
 use crate::build::{Tenant, absent, outs, refused};
-use crate::scenario::{Scenario, check, codes, finding, findings, no_findings, run, says, status};
+use crate::scenario::{
+    Scenario, check, codes, finding, findings, fix_of, no_findings, run, says, status,
+};
 
 const EMPLOYMENT: &[&str] = &["payroll.employment.type", "payroll.employment.contract"];
 
@@ -15,7 +17,13 @@ fn answered<T>(answer: T) -> CallOutcome<T> {
 }
 
 pub fn scenarios() -> Vec<Scenario> {
-    vec![truto_granted(), truto_gaps(), wording_differs(), manual()]
+    vec![
+        truto_granted(),
+        truto_gaps(),
+        truto_field_hidden(),
+        wording_differs(),
+        manual(),
+    ]
 }
 
 /// Truto's tenant with every lifecycle status, and every time-off call answered.
@@ -69,6 +77,15 @@ fn truto_gaps() -> Scenario {
             .fields(EMPLOYMENT, absent())
             .timeoff(P::WhosOutPending, refused(403, false))
             .timeoff(P::Balance, refused(403, false)),
+    )
+}
+
+/// Work granted, but Job title hidden by a field-level permission.
+fn truto_field_hidden() -> Scenario {
+    Scenario::profile(
+        "guide-omits-truto-field-hidden",
+        "truto",
+        truto_tenant().field("work.title", absent()),
     )
 }
 
@@ -187,6 +204,30 @@ fn what_truto_leaves_out_is_a_warning_where_the_group_follows_the_guide() {
     assert_eq!(status(&report, "field:work.title"), CheckStatus::Fail);
     assert_eq!(status(&report, "timeoff:balance"), CheckStatus::Fail);
     assert_eq!(report.outcome(), Outcome::Fail);
+}
+
+/// Work is ticked (four of its fields come back) but a field-level permission hides Job title:
+/// the guide's omission of Work is no longer the cause, so it is an info that keeps Work ticked,
+/// not a warning whose fix says to tick what is ticked. The hidden field fails on its own.
+#[test]
+fn a_category_granted_with_one_field_hidden_is_granted_anyway() {
+    let report = run(&truto_field_hidden());
+    let omitted = findings(&report, Code::GuideOmitsPermission);
+    let work = omitted
+        .iter()
+        .find(|f| f.category.as_deref() == Some("Work"))
+        .expect("Work's omission");
+    assert_eq!(work.level, Level::Info, "{}", work.message);
+    says(&work.message, "grants it anyway");
+    assert!(
+        !work.message.contains("readable for all"),
+        "{}",
+        work.message
+    );
+    says(fix_of(work), "keep Work ticked");
+    let hidden = finding(&report, Code::CategoryNotReadable);
+    says(&hidden.message, "Work is ticked");
+    assert_eq!(status(&report, "field:work.title"), CheckStatus::Fail);
 }
 
 #[test]
