@@ -361,15 +361,29 @@ fn unverifiable(
     }
     .unwrap_or_else(|| "Lifecycle".to_string());
     let audit_only = !rules_need(rules, obs, &category);
+    // Key present with null: the category is readable, there is just no status to count.
+    let keyed = people.fields.get(LIFECYCLE).map_or(0, |c| c.present);
     let mut f = Finding::new(
         Code::LifecycleUnverifiable,
         Level::Warning,
-        format!(
-            "Lifecycle statuses cannot be read ({LIFECYCLE} has no value for any of {}), so the audit cannot verify which statuses the people condition lets in. Nothing is claimed missing.",
-            employees(people.employees)
-        ),
+        if keyed > 0 {
+            format!(
+                "Lifecycle statuses cannot be counted: {LIFECYCLE} is readable (present for {keyed} of {}) but empty for every one of them, so the audit cannot verify which statuses the people condition lets in. Nothing is claimed missing.",
+                employees(people.employees)
+            )
+        } else {
+            format!(
+                "Lifecycle statuses cannot be read ({LIFECYCLE} has no value for any of {}), so the audit cannot verify which statuses the people condition lets in. Nothing is claimed missing.",
+                employees(people.employees)
+            )
+        },
     );
-    f.fix = Some(if audit_only {
+    f.fix = Some(if keyed > 0 {
+        format!(
+            "Nothing to grant: {category} is readable. Check {} by hand; to tell no data from a hidden value, open one employee's profile in HiBob: a lifecycle status there means field-level permissions (People's data > People's fields) hide it.",
+            permissions::ACCESS_RIGHTS
+        )
+    } else if audit_only {
         format!(
             "The integration's guide does not ask for this: only the audit needs it. Grant {} to let the audit verify, then run again; or check {} by hand.",
             permissions::category_view(&category),
@@ -384,24 +398,32 @@ fn unverifiable(
     });
     f.category = Some(category.clone());
     f.fields = vec![LIFECYCLE.to_string()];
-    f.permission = Some(permissions::category_view(&category));
+    // Nothing to grant when the category is readable.
+    f.permission = (keyed == 0).then(|| permissions::category_view(&category));
     f.evidence.employees = Some(people.employees);
     sink.finding(f);
     for &s in statuses {
-        let mut c = check(
-            rule,
-            s.label(),
-            CheckStatus::Unknown,
-            "lifecycle not readable".into(),
-            format!(
-                "{category} is not readable, so statuses cannot be seen: grant it{} or check by hand",
-                if audit_only {
-                    " (only the audit needs it)"
-                } else {
-                    ""
-                }
-            ),
-        );
+        let (evidence, reason) = if keyed > 0 {
+            (
+                "lifecycle status empty".to_string(),
+                format!(
+                    "{category} is readable, but no visible employee's status has a value: check by hand"
+                ),
+            )
+        } else {
+            (
+                "lifecycle not readable".to_string(),
+                format!(
+                    "{category} is not readable, so statuses cannot be seen: grant it{} or check by hand",
+                    if audit_only {
+                        " (only the audit needs it)"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        };
+        let mut c = check(rule, s.label(), CheckStatus::Unknown, evidence, reason);
         c.findings = vec![Code::LifecycleUnverifiable];
         sink.check(c);
     }

@@ -3,7 +3,7 @@
 use hibob_audit::observations::field_ids::{LIFECYCLE, STATUS};
 use hibob_audit::report::{CheckStatus, Code, Level, Outcome};
 
-use crate::build::{Tenant, absent};
+use crate::build::{Tenant, absent, empty};
 use crate::scenario::{
     Scenario, check, codes, finding, findings, fix_of, no_findings, run, says, status,
 };
@@ -15,6 +15,7 @@ pub fn scenarios() -> Vec<Scenario> {
         everyone(),
         unverifiable(),
         unverifiable_rules_need_it(),
+        unverifiable_empty(),
         leave_all_types(),
         optional(),
     ]
@@ -94,6 +95,25 @@ statuses = ["Employed", "Terminated"]
             .fields(&[LIFECYCLE, STATUS, "internal.terminationDate"], absent())
             .lifecycle(&[])
             .statuses(&[]),
+    )
+}
+
+/// Lifecycle is readable (the key comes back) but null for everyone: nothing to count, and
+/// nothing to grant.
+fn unverifiable_empty() -> Scenario {
+    Scenario::new(
+        "lifecycle-unverifiable-empty",
+        r#"
+[[fields]]
+id = "work.title"
+purpose = "Job title"
+[lifecycle]
+statuses = ["Employed", "Terminated"]
+"#,
+        Tenant::new()
+            .field(LIFECYCLE, empty())
+            .lifecycle(&[])
+            .statuses(&[("Active", 10)]),
     )
 }
 
@@ -206,6 +226,21 @@ fn unreadable_statuses_say_when_the_rules_need_the_category_too() {
             .as_deref(),
         Some("Lifecycle")
     );
+}
+
+/// hibob-api.md: key present with null = permission but no data. Never "grant Lifecycle".
+#[test]
+fn readable_but_empty_statuses_are_not_called_unreadable() {
+    let report = run(&unverifiable_empty());
+    assert_eq!(codes(&report), [Code::LifecycleUnverifiable]);
+    let f = finding(&report, Code::LifecycleUnverifiable);
+    says(&f.message, "is readable");
+    says(fix_of(f), "Nothing to grant");
+    assert!(!fix_of(f).contains("Grant "), "{}", fix_of(f));
+    let c = check(&report, "lifecycle:employed");
+    assert_eq!(c.status, CheckStatus::Unknown);
+    assert!(!c.reason.contains("not readable"), "{}", c.reason);
+    assert!(!c.evidence.contains("not readable"), "{}", c.evidence);
 }
 
 #[test]
