@@ -198,7 +198,7 @@ pub(crate) fn run_with_clock(
         _ => None,
     };
     let employee = counts.and_then(|c| c.sample_employee.as_deref());
-    let not_run = || "no visible employee to ask about".to_string();
+    let not_run = || no_employee(&people.outcome, "to ask about");
     let tables = needs
         .tables
         .iter()
@@ -217,7 +217,7 @@ pub(crate) fn run_with_clock(
         Some(e) => ProbeRun::Ran(caller.call(&docs::request(Some(e)), docs::decode)),
     });
     if planned.contains(&TimeoffProbe::Balance) {
-        let run = balance(&mut caller, needs, today, counts, &timeoff);
+        let run = balance(&mut caller, needs, today, &people.outcome, &timeoff);
         timeoff.push(TimeoffObservation {
             probe: TimeoffProbe::Balance,
             run,
@@ -267,17 +267,39 @@ fn timeoff_probes(
     timeoff
 }
 
+/// Why no employee is known for a per-employee probe, from what the people search came to:
+/// nobody visible is not the same as a search that was refused or could not be read.
+fn no_employee(search: &CallOutcome<PeopleCounts>, purpose: &str) -> String {
+    match search {
+        CallOutcome::Answered(c) if c.employees > 0 => format!(
+            "no employee ID came back with the {} visible employees (root.id), so there is none {purpose}",
+            c.employees
+        ),
+        CallOutcome::Answered(_) => format!("no visible employee {purpose}"),
+        CallOutcome::Refused(_) => {
+            format!("the people search was refused, so no employee is known {purpose}")
+        }
+        CallOutcome::Failed(_) => {
+            format!("the people search could not be completed, so no employee is known {purpose}")
+        }
+    }
+}
+
 /// The balance probe: one visible employee, one policy type named by the policy types
 /// answer, else the rules, else the who's-out answer.
 fn balance(
     caller: &mut Caller,
     needs: &Needs,
     today: Date,
-    people: Option<&PeopleCounts>,
+    search: &CallOutcome<PeopleCounts>,
     earlier: &[TimeoffObservation],
 ) -> ProbeRun<TimeoffAnswer> {
+    let people = match search {
+        CallOutcome::Answered(c) => Some(c),
+        _ => None,
+    };
     let Some(employee) = people.and_then(|p| p.sample_employee.as_deref()) else {
-        return ProbeRun::NotRun("no visible employee to ask a balance for".into());
+        return ProbeRun::NotRun(no_employee(search, "to ask a balance for"));
     };
     let answered = |probe: TimeoffProbe| {
         earlier.iter().find_map(|t| match &t.run {

@@ -1,7 +1,7 @@
 //! Credentials, refusals and answers the audit cannot use (issue 3).
 
 use crate::support::fake_hibob::{Audience, Fault, granted};
-use crate::support::{FakeHiBob, check, credentials, run, snapshot_both, with_code};
+use crate::support::{FakeHiBob, calls_to, check, credentials, run, snapshot_both, with_code};
 
 #[test]
 fn rejected_credentials_stop_probing_and_exit_3() {
@@ -152,6 +152,36 @@ fn a_search_answered_with_no_data_at_all_is_nobody_visible() {
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert_eq!(out.json()["findings"][0]["code"], "no-employees-visible");
     assert_eq!(crate::support::calls_to(&fake, "/people/search"), 1);
+}
+
+/// A per-employee probe that cannot run says why: employees came back without IDs, or the
+/// search was refused; never "no visible employee" when that is not what happened.
+#[test]
+fn a_probe_without_an_employee_says_why() {
+    let reason = |config| {
+        let fake = FakeHiBob::start(config);
+        let out = check(&fake, &["--profile", "activtrak", "--format", "json"]);
+        let doc = out.json();
+        let c = crate::support::check_of(&doc, "timeoff:balance");
+        assert_eq!(c["status"], "unknown", "{c:#}");
+        assert_eq!(calls_to(&fake, "/timeoff/employees/{id}/balance"), 0);
+        c["reason"].as_str().expect("reason").to_string()
+    };
+    let mut config = granted(5);
+    config.omit_ids = true;
+    let r = reason(config);
+    assert!(
+        r.contains("no employee ID came back with the 5 visible employees"),
+        "{r}"
+    );
+    let mut config = granted(5);
+    config.search_fault = Fault::Status(403, r#"{"error":"Forbidden"}"#);
+    let r = reason(config);
+    assert!(r.contains("the people search was refused"), "{r}");
+    let mut config = granted(5);
+    config.search_fault = Fault::Status(400, r#"{"error":"bad"}"#);
+    let r = reason(config);
+    assert!(r.contains("could not be completed"), "{r}");
 }
 
 #[test]

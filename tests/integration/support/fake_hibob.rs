@@ -227,6 +227,8 @@ pub struct Config {
     /// With no readable category at all, the search answers "200 with no data"
     /// (hibob-api.md) as an empty body, instead of records that hold only `id`.
     pub no_data_when_nothing_readable: bool,
+    /// Records without any ID ("do not assume any key is always there", hibob-api.md).
+    pub omit_ids: bool,
     /// Category IDs whose "section histories" the group may view: their employee tables
     /// (`/people/{id}/work`, ...) answer every row; with only "sections" (the category in
     /// `readable`), the current row; with neither, 403.
@@ -339,6 +341,7 @@ pub fn granted(n: usize) -> Config {
         policy_types: vec!["Holiday".into(), "Sick".into(), "Medical".into()],
         empty_200_for_refusals: false,
         no_data_when_nothing_readable: false,
+        omit_ids: false,
         history: ["work", "employment", "lifecycle", "payroll"]
             .iter()
             .map(|s| s.to_string())
@@ -937,11 +940,16 @@ fn search(config: &Config, req: &Request) -> Reply {
         }
         let mut record = Map::new();
         let mut readable_text = Map::new();
-        record.insert("id".into(), json!(e.id));
+        if !config.omit_ids {
+            record.insert("id".into(), json!(e.id));
+        }
         for id in &fields {
             let Some(def) = config.fields.iter().find(|f| f.id == *id) else {
                 continue;
             };
+            if config.omit_ids && *id == "root.id" {
+                continue;
+            }
             if !config.readable.contains(&def.category_id)
                 || config.hidden_fields.contains(*id)
                 || config
