@@ -320,10 +320,15 @@ fn balance(
         _ => None,
     };
     let Some(policy) = from_policy_types.or(from_rules).or(from_whos_out) else {
-        return ProbeRun::NotRun(
-            "no policy type name is known: the policy types could not be read, the rules name none (timeoff.policy_types), and nobody was out"
-                .into(),
-        );
+        // Nobody out is not the same as a who's-out call that was refused or not made.
+        let whos_out = if answered(TimeoffProbe::WhosOut).is_some() {
+            "nobody was out"
+        } else {
+            "who's out named none (not answered, or not asked)"
+        };
+        return ProbeRun::NotRun(format!(
+            "no policy type name is known: the policy types could not be read, the rules name none (timeoff.policy_types), and {whos_out}"
+        ));
     };
     let request = timeoff::request(TimeoffProbe::Balance, today, Some(employee), Some(&policy));
     ProbeRun::Ran(caller.call(&request, |r| timeoff::decode(TimeoffProbe::Balance, r)))

@@ -134,6 +134,25 @@ fn a_balance_probe_that_cannot_run_is_unknown() {
     );
 }
 
+/// Who's out refused too: the reason must not say "nobody was out", which HiBob never said.
+#[test]
+fn a_balance_probe_without_a_policy_name_does_not_claim_nobody_was_out() {
+    let fake = FakeHiBob::start(
+        granted(8)
+            .without_timeoff(TimeoffPerm::Settings)
+            .without_timeoff(TimeoffPerm::WhosOut),
+    );
+    let out = check(&fake, &["--profile", "activtrak", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let doc = out.json();
+    let balance = check_of(&doc, "timeoff:balance");
+    assert_eq!(balance["status"], "unknown");
+    let reason = balance["reason"].as_str().expect("reason");
+    assert!(reason.contains("no policy type name is known"), "{reason}");
+    assert!(!reason.contains("nobody was out"), "{reason}");
+    assert!(reason.contains("not answered"), "{reason}");
+}
+
 #[test]
 fn policy_types_from_the_rules_file_are_used_next() {
     let dir = tempfile::tempdir().expect("tempdir");
