@@ -66,8 +66,9 @@ pub(crate) fn mentions_permission(body: &[u8]) -> bool {
 }
 
 /// The body without its leading whitespace, or `None` when it is blank: an empty 200 is an
-/// answer of its own, not malformed JSON.
-pub(crate) fn non_blank(body: &mut dyn Read) -> Result<Option<impl Read + '_>, DecodeError> {
+/// answer of its own, not malformed JSON. The reader passes `read_to_end` on to `body`, so a
+/// body that sizes its buffer up front (and limits it) still does.
+pub(crate) fn non_blank(body: &mut dyn Read) -> Result<Option<Prefixed<'_>>, DecodeError> {
     let mut first = [0u8; 1];
     loop {
         match body.read(&mut first) {
@@ -78,5 +79,40 @@ pub(crate) fn non_blank(body: &mut dyn Read) -> Result<Option<impl Read + '_>, D
             Err(_) => return Err(DecodeError::broken()),
         }
     }
-    Ok(Some(Read::chain(std::io::Cursor::new(first), body)))
+    Ok(Some(Prefixed {
+        first: Some(first[0]),
+        rest: body,
+    }))
+}
+
+/// One byte already read, then the rest of the body.
+pub(crate) struct Prefixed<'a> {
+    first: Option<u8>,
+    rest: &'a mut dyn Read,
+}
+
+impl Read for Prefixed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        match self.first.take() {
+            Some(b) => {
+                buf[0] = b;
+                Ok(1)
+            }
+            None => self.rest.read(buf),
+        }
+    }
+
+    fn read_to_end(&mut self, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+        let head = match self.first.take() {
+            Some(b) => {
+                buf.push(b);
+                1
+            }
+            None => 0,
+        };
+        Ok(head + self.rest.read_to_end(buf)?)
+    }
 }

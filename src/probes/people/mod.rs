@@ -10,7 +10,7 @@ mod decode;
 
 pub use decode::decode;
 
-use std::io::{self, Read};
+use std::io::Read;
 
 use serde_json::json;
 
@@ -123,63 +123,15 @@ pub fn decode_answer(
     body: &mut dyn Read,
     tracked: &[Tracked],
 ) -> Result<PeopleCounts, DecodeError> {
-    let mut first = [0u8; 1];
-    loop {
-        match body.read(&mut first) {
-            Ok(0) => {
-                return Ok(PeopleCounts {
-                    fields: tracked
-                        .iter()
-                        .map(|t| (t.field_id.clone(), FieldCounts::default()))
-                        .collect(),
-                    ..PeopleCounts::default()
-                });
-            }
-            Ok(_) if first[0].is_ascii_whitespace() => continue,
-            Ok(_) => break,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) => return Err(DecodeError::broken()),
-        }
-    }
-    decode(
-        &mut Prefixed {
-            first: Some(first[0]),
-            rest: body,
-        },
-        tracked,
-    )
-}
-
-/// One byte already read, then the rest of the body. `read_to_end` is passed on, so that the
-/// body's own (sized by `Content-Length`, limited) is the one that runs.
-struct Prefixed<'a> {
-    first: Option<u8>,
-    rest: &'a mut dyn Read,
-}
-
-impl Read for Prefixed<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        match self.first.take() {
-            Some(b) => {
-                buf[0] = b;
-                Ok(1)
-            }
-            None => self.rest.read(buf),
-        }
-    }
-
-    fn read_to_end(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
-        let head = match self.first.take() {
-            Some(b) => {
-                buf.push(b);
-                1
-            }
-            None => 0,
-        };
-        Ok(head + self.rest.read_to_end(buf)?)
+    match crate::client::body::non_blank(body)? {
+        Some(mut rest) => decode(&mut rest, tracked),
+        None => Ok(PeopleCounts {
+            fields: tracked
+                .iter()
+                .map(|t| (t.field_id.clone(), FieldCounts::default()))
+                .collect(),
+            ..PeopleCounts::default()
+        }),
     }
 }
 
