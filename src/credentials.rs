@@ -85,11 +85,11 @@ pub enum CredentialError {
     )]
     StdinTimeout(u64),
     #[error(
-        "the token from {from} is longer than {MAX_TOKEN_BYTES} bytes: a HiBob service-user token is a few dozen characters. Is this the right file?"
+        "the token from {from} is longer than {MAX_TOKEN_BYTES} bytes: a HiBob service-user token is a few dozen characters; check what {from} holds"
     )]
     TokenTooLong { from: String },
     #[error(
-        "the token from {from} holds {what} at byte {at}: a HiBob token is printable ASCII without spaces. Is this the right file?"
+        "the token from {from} holds {what} at byte {at}: a HiBob token is printable ASCII without spaces; check what {from} holds"
     )]
     TokenFormat {
         from: String,
