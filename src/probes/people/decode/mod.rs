@@ -1,17 +1,18 @@
-//! The people search's decoder: the answer read once, parsed from the slice (on two threads
-//! when large), and reduced to counts per tracked field and lifecycle tallies.
+//! The people search's decoder: the answer scanned while it is read, and reduced to counts per
+//! tracked field and lifecycle tallies.
 
+mod feed;
+mod scan;
+#[cfg(test)]
 mod visit;
+mod walk;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
-use serde::de::DeserializeSeed;
-
 use super::{ID, LIFECYCLE, STATUS, Tracked};
 use crate::observations::{FieldCounts, LifecycleCount, PeopleCounts};
 use crate::probes::DecodeError;
-use visit::TopSeed;
 
 /// Per employee: what was seen for one tracked field.
 const ABSENT: u8 = 0;
@@ -40,6 +41,8 @@ struct Trie {
 struct Node {
     children: Vec<(Box<str>, usize)>,
     slots: Vec<usize>,
+    /// One of the slots keeps its value (an ID, a lifecycle value or label, a status).
+    captures: bool,
 }
 
 fn find(list: &[(Box<str>, usize)], key: &[u8]) -> Option<usize> {
@@ -80,129 +83,27 @@ impl Trie {
             trie.slash
                 .push((format!("/{}", t.field_id.replace('.', "/")).into(), slot));
         }
+        for node in &mut trie.nodes {
+            node.captures = node
+                .slots
+                .iter()
+                .any(|&slot| trie.roles.get(slot).is_some_and(|r| *r != Role::Count));
+        }
         trie
     }
 }
 
 /// Decodes a search answer into counts for `tracked`.
 ///
-/// The whole answer is read into memory (once, sized by `Content-Length`), then parsed from
-/// the slice: several times faster than parsing from the stream. Large answers are parsed in
-/// two halves on two threads; see [`parallel`].
+/// The answer is scanned while it arrives: the calling thread reads it in chunks and a second
+/// thread scans each chunk as soon as it is read (see `feed`), so that on a fast link the
+/// counts are ready right after the last byte, and only a few chunks are ever in memory. The
+/// scanner (`scan`, `walk`) checks the JSON exactly as serde_json did, but looks only at the
+/// keys on the tracked paths; everything else is skipped without being decoded.
 pub fn decode(body: &mut dyn Read, tracked: &[Tracked]) -> Result<PeopleCounts, DecodeError> {
     let trie = Trie::build(tracked);
-    let mut bytes = Vec::new();
-    body.read_to_end(&mut bytes)
-        .map_err(|_| DecodeError::broken())?;
-    if bytes.len() >= PARALLEL_MIN
-        && let Some(counts) = parallel(&mut bytes, &trie, tracked)
-    {
-        return Ok(counts);
-    }
-    let (counts, _, _) = parse(&bytes, &trie, tracked).map_err(|e| DecodeError::from_json(&e))?;
-    Ok(counts)
-}
-
-/// Answers at least this large are parsed on two threads.
-const PARALLEL_MIN: usize = 4 << 20;
-
-/// The shape HiBob answers with, which the two-thread parse relies on.
-const PREFIX: &[u8] = b"{\"employees\":[";
-
-/// Parses one whole answer. Returns the counts, whether the sample employee is active, and
-/// how many top-level keys the answer had.
-fn parse(
-    bytes: &[u8],
-    trie: &Trie,
-    tracked: &[Tracked],
-) -> Result<(PeopleCounts, bool, usize), serde_json::Error> {
-    let mut tally = Tally::new(tracked.len());
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let keys = TopSeed {
-        trie,
-        tally: &mut tally,
-    }
-    .deserialize(&mut de)?;
-    de.end()?;
-    let active = tally.sample_is_active;
-    Ok((tally.finish(tracked), active, keys))
-}
-
-/// Parses the answer in two halves at once, when it has HiBob's shape
-/// (`{"employees":[{...},{...},...]...}`), and returns None to fall back to one thread.
-///
-/// The split is a `},{` near the middle. The first half is copied and closed with `]}`; the
-/// second is opened in place with `{"employees":[` (the bytes it overwrites are restored on
-/// fallback). Both must parse. The first half then proves the split was a boundary between two
-/// employee records: had it been inside a string or a nested array, its brackets or quotes could
-/// not balance. Memory stays at 1.5 times the answer.
-fn parallel(bytes: &mut [u8], trie: &Trie, tracked: &[Tracked]) -> Option<PeopleCounts> {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
-    if !bytes[start..].starts_with(PREFIX) {
-        return None;
-    }
-    let mid = bytes.len() / 2;
-    let k = mid + bytes[mid..].windows(3).position(|w| w == b"},{")?;
-    let open = k + 2 - PREFIX.len();
-    if open <= start + PREFIX.len() {
-        return None;
-    }
-    let mut first = Vec::with_capacity(k + 3);
-    first.extend_from_slice(&bytes[..=k]);
-    first.extend_from_slice(b"]}");
-    let mut saved = [0u8; PREFIX.len()];
-    saved.copy_from_slice(&bytes[open..k + 2]);
-    bytes[open..k + 2].copy_from_slice(PREFIX);
-    let second = &bytes[open..];
-    let (a, b) = std::thread::scope(|s| {
-        let other = s.spawn(|| parse(second, trie, tracked));
-        let a = parse(&first, trie, tracked);
-        (a, other.join())
-    });
-    match (a, b) {
-        // The first half must hold nothing but the employee array: had the split fallen in
-        // another top-level array after it, the first half would show a second key.
-        (Ok((a, a_active, 1)), Ok(Ok((b, b_active, _)))) => {
-            Some(merge((a, a_active), (b, b_active)))
-        }
-        _ => {
-            bytes[open..k + 2].copy_from_slice(&saved);
-            None
-        }
-    }
-}
-
-/// Adds the second half's counts to the first's. The sample employee is the first half's,
-/// unless only the second half has an active one.
-fn merge(
-    (mut a, a_active): (PeopleCounts, bool),
-    (b, b_active): (PeopleCounts, bool),
-) -> PeopleCounts {
-    a.employees += b.employees;
-    for (id, c) in b.fields {
-        let e = a.fields.entry(id).or_default();
-        e.present += c.present;
-        e.absent += c.absent;
-        e.empty += c.empty;
-    }
-    for l in b.lifecycle {
-        match a
-            .lifecycle
-            .iter_mut()
-            .find(|x| x.value == l.value && x.label == l.label)
-        {
-            Some(x) => x.employees += l.employees,
-            None => a.lifecycle.push(l),
-        }
-    }
-    a.lifecycle.sort();
-    for (s, n) in b.statuses {
-        *a.statuses.entry(s).or_default() += n;
-    }
-    if a.sample_employee.is_none() || (!a_active && b_active) {
-        a.sample_employee = b.sample_employee.or(a.sample_employee);
-    }
-    a
+    let tally = feed::scan(body, &trie, tracked.len())?;
+    Ok(tally.finish(tracked))
 }
 
 /// Small strings seen many times (lifecycle values), stored once.
@@ -345,3 +246,5 @@ impl Tally {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod compare;
