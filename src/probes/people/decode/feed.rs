@@ -33,7 +33,8 @@ pub(super) fn scan_in(
     slots: usize,
     chunk: usize,
 ) -> Result<Tally, DecodeError> {
-    let chunk = chunk.max(1);
+    // Positions in a chunk are kept as `u32`.
+    let chunk = chunk.clamp(1, CHUNK);
     let (chunks, received) = mpsc::sync_channel::<(Vec<u8>, usize)>(IN_FLIGHT);
     let (give_back, returned) = mpsc::channel::<Vec<u8>>();
     std::thread::scope(|s| {
@@ -134,7 +135,7 @@ pub(super) fn scan_here(
     slots: usize,
     chunk: usize,
 ) -> Result<Tally, DecodeError> {
-    let chunk = chunk.max(1);
+    let chunk = chunk.clamp(1, CHUNK);
     let mut source = Here {
         body,
         chunk,
@@ -190,4 +191,12 @@ fn error(e: ScanError) -> DecodeError {
         Class::Syntax => format!("the JSON is malformed at {at}"),
         Class::Shape => format!("the JSON has an unexpected shape at {at}"),
     })
+}
+
+/// TEMP experiment
+pub(super) fn skip_only(body: &mut dyn Read, trie: &Trie, slots: usize) -> Result<Tally, DecodeError> {
+    let mut source = Here { body, chunk: CHUNK, failed: false };
+    let mut scanner = Scanner::new(&mut source, trie, Tally::new(slots));
+    scanner.skip().map_err(error)?;
+    Ok(scanner.tally)
 }

@@ -2,6 +2,7 @@
 //! tracked field and lifecycle tallies.
 
 mod feed;
+mod keys;
 mod scan;
 #[cfg(test)]
 mod visit;
@@ -13,6 +14,7 @@ use std::io::Read;
 use super::{ID, LIFECYCLE, STATUS, Tracked};
 use crate::observations::{FieldCounts, LifecycleCount, PeopleCounts};
 use crate::probes::DecodeError;
+use keys::{Keys, Target};
 
 /// Per employee: what was seen for one tracked field.
 const ABSENT: u8 = 0;
@@ -35,20 +37,48 @@ struct Trie {
     roles: Vec<Role>,
     /// Slash keys at the record's top level (`/work/title`), present only for non-null values.
     slash: Vec<(Box<str>, usize)>,
+    /// The keys looked for at the record's top level: node 0's children, then the slash keys,
+    /// then `humanReadable`.
+    record: Keys,
 }
 
 #[derive(Default)]
 struct Node {
     children: Vec<(Box<str>, usize)>,
+    /// The same, for the scanner.
+    keys: Keys,
     slots: Vec<usize>,
     /// One of the slots keeps its value (an ID, a lifecycle value or label, a status).
     captures: bool,
 }
 
+#[inline]
 fn find(list: &[(Box<str>, usize)], key: &[u8]) -> Option<usize> {
     list.iter()
-        .find(|(k, _)| k.as_bytes() == key)
+        .find(|(k, _)| same(k.as_bytes(), key))
         .map(|(_, i)| *i)
+}
+
+/// Byte equality for short keys, without a call to `memcmp` for each.
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        let mut u = [0u8; 8];
+        let mut v = [0u8; 8];
+        u.copy_from_slice(p);
+        v.copy_from_slice(q);
+        if u64::from_le_bytes(u) != u64::from_le_bytes(v) {
+            return false;
+        }
+    }
+    x.remainder()
+        .iter()
+        .zip(y.remainder())
+        .all(|(p, q)| p == q)
 }
 
 impl Trie {
@@ -57,6 +87,7 @@ impl Trie {
             nodes: vec![Node::default()],
             roles: Vec::new(),
             slash: Vec::new(),
+            record: Keys::default(),
         };
         for (slot, t) in tracked.iter().enumerate() {
             let mut node = 0;
@@ -84,6 +115,20 @@ impl Trie {
                 .push((format!("/{}", t.field_id.replace('.', "/")).into(), slot));
         }
         for node in &mut trie.nodes {
+            for (key, child) in &node.children {
+                node.keys.insert(key.as_bytes(), Target::Child(*child));
+            }
+        }
+        if let Some(root) = trie.nodes.first() {
+            for (key, child) in &root.children {
+                trie.record.insert(key.as_bytes(), Target::Child(*child));
+            }
+        }
+        for (key, slot) in &trie.slash {
+            trie.record.insert(key.as_bytes(), Target::Slash(*slot));
+        }
+        trie.record.insert(b"humanReadable", Target::HumanReadable);
+        for node in &mut trie.nodes {
             node.captures = node
                 .slots
                 .iter()
@@ -102,27 +147,86 @@ impl Trie {
 /// keys on the tracked paths; everything else is skipped without being decoded.
 pub fn decode(body: &mut dyn Read, tracked: &[Tracked]) -> Result<PeopleCounts, DecodeError> {
     let trie = Trie::build(tracked);
-    let tally = feed::scan(body, &trie, tracked.len())?;
+    // TEMP experiment switch
+    let tally = match std::env::var("HIBOB_SCAN").as_deref() {
+        Ok("here") => feed::scan_here(body, &trie, tracked.len(), 256 * 1024)?,
+        Ok("skip") => feed::skip_only(body, &trie, tracked.len())?,
+        _ => feed::scan(body, &trie, tracked.len())?,
+    };
     Ok(tally.finish(tracked))
 }
 
-/// Small strings seen many times (lifecycle values), stored once.
+/// Small strings seen many times (lifecycle values), stored once. Found by their length
+/// first, then by comparing bytes (an answer repeats a handful of values); by hashing once a
+/// length has many.
 #[derive(Default)]
 struct Interner {
     strings: Vec<String>,
+    by_len: Vec<Vec<usize>>,
+    index: HashMap<Box<[u8]>, usize>,
 }
 
+/// Strings of one length compared one by one, at most; more are found by hashing.
+const FEW: usize = 8;
+/// Strings longer than this are found by hashing.
+const SHORT: usize = 64;
+
 impl Interner {
-    fn intern(&mut self, s: &str) -> usize {
-        match self.strings.iter().position(|x| x == s) {
-            Some(i) => i,
-            None => {
-                self.strings.push(s.to_string());
-                self.strings.len() - 1
+    /// `s` is valid UTF-8 (a checked JSON string).
+    #[inline]
+    fn intern(&mut self, s: &[u8]) -> usize {
+        let few = self.by_len.get(s.len()).map(Vec::as_slice).unwrap_or_default();
+        for &i in few {
+            if self.strings.get(i).is_some_and(|x| same(x.as_bytes(), s)) {
+                return i;
             }
         }
+        self.intern_slow(s)
+    }
+
+    #[inline(never)]
+    fn intern_slow(&mut self, s: &[u8]) -> usize {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = self.strings.len();
+        self.strings.push(String::from_utf8_lossy(s).into_owned());
+        if s.len() <= SHORT {
+            if self.by_len.len() <= s.len() {
+                self.by_len.resize_with(s.len() + 1, Vec::new);
+            }
+            if let Some(few) = self.by_len.get_mut(s.len()).filter(|f| f.len() < FEW) {
+                few.push(i);
+                return i;
+            }
+        }
+        self.index.insert(s.into(), i);
+        i
     }
 }
+
+/// Hashes the interner's small indices (never bytes from the answer): one multiplication.
+#[derive(Default, Clone, Copy)]
+struct IndexHasher(u64);
+
+impl std::hash::Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type IndexMap<K> = HashMap<K, u64, std::hash::BuildHasherDefault<IndexHasher>>;
 
 /// The current employee's captured values, as interned indices.
 #[derive(Default, Clone, Copy)]
@@ -138,10 +242,10 @@ struct Tally {
     /// The current employee's state per slot.
     seen: Vec<u8>,
     current: Captured,
-    current_id: String,
+    current_id: Vec<u8>,
     interner: Interner,
-    lifecycle: HashMap<(Option<usize>, Option<usize>), u64>,
-    statuses: HashMap<usize, u64>,
+    lifecycle: IndexMap<(Option<usize>, Option<usize>)>,
+    statuses: IndexMap<usize>,
     sample: Option<String>,
     sample_is_active: bool,
 }
@@ -153,10 +257,10 @@ impl Tally {
             counts: vec![FieldCounts::default(); slots],
             seen: vec![ABSENT; slots],
             current: Captured::default(),
-            current_id: String::new(),
+            current_id: Vec::new(),
             interner: Interner::default(),
-            lifecycle: HashMap::new(),
-            statuses: HashMap::new(),
+            lifecycle: IndexMap::default(),
+            statuses: IndexMap::default(),
             sample: None,
             sample_is_active: false,
         }
@@ -168,14 +272,20 @@ impl Tally {
         }
     }
 
+    #[cfg(test)]
     fn capture(&mut self, role: Role, human: bool, value: &str) {
+        self.capture_bytes(role, human, value.as_bytes());
+    }
+
+    /// Keeps a value for the current employee: `value` is valid UTF-8.
+    fn capture_bytes(&mut self, role: Role, human: bool, value: &[u8]) {
         match (role, human) {
             (Role::Lifecycle, false) => self.current.lifecycle = Some(self.interner.intern(value)),
             (Role::Lifecycle, true) => self.current.label = Some(self.interner.intern(value)),
             (Role::Status, false) => self.current.status = Some(self.interner.intern(value)),
             (Role::Id, false) => {
                 self.current_id.clear();
-                self.current_id.push_str(value);
+                self.current_id.extend_from_slice(value);
             }
             _ => {}
         }
@@ -207,7 +317,7 @@ impl Tally {
         if !self.current_id.is_empty()
             && (self.sample.is_none() || (active && !self.sample_is_active))
         {
-            self.sample = Some(self.current_id.clone());
+            self.sample = Some(String::from_utf8_lossy(&self.current_id).into_owned());
             self.sample_is_active = active;
         }
         self.current_id.clear();

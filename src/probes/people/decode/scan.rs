@@ -22,9 +22,13 @@ pub(super) enum Class {
     Shape,
 }
 
-/// An error and where it was found (1-based line and column, as serde_json counts them).
+/// An error and where it was found. Boxed: errors are rare, and a small `Result` keeps the
+/// scanner's hot paths fast.
+pub(super) type ScanError = Box<ErrorAt>;
+
+/// What went wrong where (1-based line and column, as serde_json counts them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct ScanError {
+pub(super) struct ErrorAt {
     pub(super) class: Class,
     pub(super) line: u64,
     pub(super) column: u64,
@@ -33,11 +37,48 @@ pub(super) struct ScanError {
 pub(super) type Scan<T> = Result<T, ScanError>;
 
 /// A string's raw content (escapes not decoded): in the current chunk, or, when it crossed a
-/// chunk boundary or had an escape, in the scratch buffer.
+/// chunk boundary or had an escape, in the scratch buffer. Small, so that it is returned in
+/// registers.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Text {
-    pub(super) at: Option<(usize, usize)>,
-    pub(super) escaped: bool,
+    start: u32,
+    end: u32,
+    flags: u8,
+}
+
+const KEPT: u8 = 1;
+const ESCAPED: u8 = 2;
+const ASCII: u8 = 4;
+
+impl Text {
+    /// In the scratch buffer, not in the chunk.
+    #[inline(always)]
+    pub(super) fn kept(self) -> bool {
+        self.flags & KEPT != 0
+    }
+    #[inline(always)]
+    pub(super) fn escaped(self) -> bool {
+        self.flags & ESCAPED != 0
+    }
+    /// Every byte is ASCII, hence valid UTF-8 (false when unknown).
+    #[inline(always)]
+    pub(super) fn ascii(self) -> bool {
+        self.flags & ASCII != 0
+    }
+    #[inline(always)]
+    pub(super) fn is_empty(self) -> bool {
+        !self.kept() && self.start == self.end
+    }
+    /// Its bytes, given the chunk and the scratch buffer.
+    #[inline(always)]
+    pub(super) fn bytes<'a>(self, buf: &'a [u8], scratch: &'a [u8]) -> &'a [u8] {
+        if self.kept() {
+            scratch
+        } else {
+            buf.get(self.start as usize..self.end as usize)
+                .unwrap_or_default()
+        }
+    }
 }
 
 /// serde_json's nesting limit: the 128th container entered through a visitor is an error.
@@ -82,13 +123,14 @@ impl<'t, S: Source> Scanner<'t, S> {
         }
     }
 
+    #[cold]
     pub(super) fn error(&self, class: Class) -> ScanError {
         let at = self.base + self.pos as u64;
-        ScanError {
+        Box::new(ErrorAt {
             class,
             line: self.line,
             column: at.saturating_sub(self.line_start) + 1,
-        }
+        })
     }
 
     /// Moves to the next chunk once this one is scanned; false at the end of the answer.
@@ -115,7 +157,7 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// The next byte, not consumed; `None` at the end of the answer.
-    #[inline]
+    #[inline(always)]
     pub(super) fn peek(&mut self) -> Option<u8> {
         if self.pos >= self.end && !self.fill() {
             return None;
@@ -124,7 +166,7 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// Consumes one byte; at the end of the answer, an error.
-    #[inline]
+    #[inline(always)]
     fn take(&mut self) -> Scan<u8> {
         match self.peek() {
             Some(b) => {
@@ -136,10 +178,13 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// Skips whitespace (the four bytes JSON allows) and returns the next byte, not consumed.
-    #[inline]
+    #[inline(always)]
     pub(super) fn ws(&mut self) -> Option<u8> {
         loop {
             let b = self.peek()?;
+            if b > b' ' {
+                return Some(b);
+            }
             match b {
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b'\n' => {
@@ -153,7 +198,7 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// The next byte after whitespace, consumed; at the end of the answer, an error.
-    #[inline]
+    #[inline(always)]
     pub(super) fn next_token(&mut self) -> Scan<u8> {
         match self.ws() {
             Some(b) => {
@@ -178,7 +223,7 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// After `{`: true when a key follows (its opening quote consumed), false at `}`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn first_key(&mut self) -> Scan<bool> {
         match self.next_token()? {
             b'"' => Ok(true),
@@ -188,7 +233,7 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// After a member: true when another key follows (its opening quote consumed), false at `}`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn next_key(&mut self) -> Scan<bool> {
         match self.next_token()? {
             b',' => match self.next_token()? {
@@ -201,7 +246,7 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// After `[`: true when an element follows (not consumed), false at `]` (consumed).
-    #[inline]
+    #[inline(always)]
     pub(super) fn first_element(&mut self) -> Scan<bool> {
         match self.ws() {
             Some(b']') => {
@@ -214,7 +259,7 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// After an element: true when another follows (not consumed), false at `]` (consumed).
-    #[inline]
+    #[inline(always)]
     pub(super) fn next_element(&mut self) -> Scan<bool> {
         match self.next_token()? {
             b',' => Ok(true),
@@ -224,7 +269,7 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// The `:` after a key.
-    #[inline]
+    #[inline(always)]
     pub(super) fn colon(&mut self) -> Scan<()> {
         match self.next_token()? {
             b':' => Ok(()),
@@ -233,7 +278,8 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// An error at the byte just consumed.
-    fn back_error(&self, class: Class) -> ScanError {
+    #[cold]
+    pub(super) fn back_error(&self, class: Class) -> ScanError {
         let mut e = self.error(class);
         e.column = e.column.saturating_sub(1).max(1);
         e
@@ -243,18 +289,18 @@ impl<'t, S: Source> Scanner<'t, S> {
     /// serde_json checks of every string: valid escapes, and no control character (except in
     /// a key it hands over as bytes, where it allows them: `key`). With `keep`, its raw content
     /// can be read afterwards with [`Scanner::raw`].
-    #[inline]
+    #[inline(always)]
     pub(super) fn string(&mut self, keep: bool) -> Scan<Text> {
         self.string_of(keep, false)
     }
 
     /// A key that serde_json hands over as bytes: control characters allowed.
-    #[inline]
+    #[inline(always)]
     pub(super) fn key(&mut self) -> Scan<Text> {
         self.string_of(true, true)
     }
 
-    #[inline]
+    #[inline(always)]
     fn string_of(&mut self, keep: bool, key: bool) -> Scan<Text> {
         if keep {
             self.scratch.clear();
@@ -262,9 +308,11 @@ impl<'t, S: Source> Scanner<'t, S> {
         let mut start = self.pos;
         let mut kept = false;
         let mut escaped = false;
+        let mut ascii = true;
         loop {
             let hay = self.buf.get(self.pos..self.end).unwrap_or_default();
-            let i = find_special(hay);
+            let (i, plain) = find_special(hay);
+            ascii &= plain;
             let Some(&b) = hay.get(i) else {
                 if keep {
                     let part = self.buf.get(start..self.end).unwrap_or_default();
@@ -281,15 +329,23 @@ impl<'t, S: Source> Scanner<'t, S> {
             self.pos += i;
             match b {
                 b'"' => {
-                    let at = if kept {
+                    if kept {
                         let part = self.buf.get(start..self.pos).unwrap_or_default();
                         self.scratch.extend_from_slice(part);
-                        None
-                    } else {
-                        Some((start, self.pos))
+                    }
+                    let text = Text {
+                        start: start as u32,
+                        end: self.pos as u32,
+                        flags: if kept {
+                            KEPT
+                        } else if ascii {
+                            ASCII
+                        } else {
+                            0
+                        } | if escaped { ESCAPED } else { 0 },
                     };
                     self.pos += 1;
-                    return Ok(Text { at, escaped });
+                    return Ok(text);
                 }
                 b'\\' => {
                     escaped = true;
@@ -301,7 +357,10 @@ impl<'t, S: Source> Scanner<'t, S> {
                     self.escape(keep)?;
                     start = self.pos;
                 }
-                _ if key => self.pos += 1,
+                _ if key => {
+                    self.pos += 1;
+                    ascii = false;
+                }
                 _ => return Err(self.error(Class::Syntax)),
             }
         }
@@ -334,11 +393,9 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 
     /// The raw content of a string just scanned with `keep`.
+    #[inline(always)]
     pub(super) fn raw(&self, t: Text) -> &[u8] {
-        match t.at {
-            Some((a, b)) => self.buf.get(a..b).unwrap_or_default(),
-            None => &self.scratch,
-        }
+        t.bytes(&self.buf, &self.scratch)
     }
 
     /// A number, at its first byte, with serde_json's grammar (no leading zeros, digits after
@@ -473,17 +530,20 @@ impl<'t, S: Source> Scanner<'t, S> {
 }
 
 /// The index of the first byte that ends the plain run of a string: `"`, `\` or a control
-/// character (serde_json's test, eight bytes at a time); `hay.len()` when there is none.
-#[inline]
-fn find_special(hay: &[u8]) -> usize {
+/// character (serde_json's test, eight bytes at a time); `hay.len()` when there is none. And
+/// whether the run is all ASCII (false may also mean unknown).
+#[inline(always)]
+fn find_special(hay: &[u8]) -> (usize, bool) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut chunks = hay.chunks_exact(8);
     let mut i = 0;
+    let mut seen = 0u64;
     for c in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(c);
         let w = u64::from_le_bytes(word);
+        seen |= w;
         let control = w.wrapping_sub(ONES * 0x20) & !w;
         let q = w ^ (ONES * u64::from(b'"'));
         let quote = q.wrapping_sub(ONES) & !q;
@@ -491,15 +551,16 @@ fn find_special(hay: &[u8]) -> usize {
         let slash = s.wrapping_sub(ONES) & !s;
         let found = (control | quote | slash) & HIGH;
         if found != 0 {
-            return i + (found.trailing_zeros() / 8) as usize;
+            return (i + (found.trailing_zeros() / 8) as usize, seen & HIGH == 0);
         }
         i += 8;
     }
     for &b in chunks.remainder() {
         if b == b'"' || b == b'\\' || b < 0x20 {
-            return i;
+            break;
         }
+        seen |= u64::from(b);
         i += 1;
     }
-    i
+    (i, seen & HIGH == 0)
 }

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::scan::{Class, Scan, Scanner, Source, Text};
-use super::{EMPTY, Role, Tally, Trie, VALUE, find};
+use super::{EMPTY, Role, Tally, Target, Trie, VALUE};
 
 /// Which tracked key a key of an employee record is.
 enum Key {
@@ -108,28 +108,43 @@ impl<S: Source> Scanner<'_, S> {
         Ok(())
     }
 
+    #[inline(always)]
     fn record_key(&mut self, text: Text) -> Scan<Key> {
         let trie = self.trie;
-        let key = self.key_bytes(text)?;
-        let key = key.as_ref();
-        let children = trie.nodes.first().map(|n| n.children.as_slice());
-        if let Some(child) = find(children.unwrap_or_default(), key) {
-            return Ok(Key::Child(child));
-        }
-        if key.first() == Some(&b'/')
-            && let Some(slot) = find(&trie.slash, key)
-        {
-            return Ok(Key::Slash(slot));
-        }
-        if key == b"humanReadable" {
-            return Ok(Key::HumanReadable);
-        }
-        Ok(Key::Other)
+        Ok(match trie.record.get(self.key_bytes(text)?.as_ref()) {
+            Some(Target::Child(child)) => Key::Child(child),
+            Some(Target::Slash(slot)) => Key::Slash(slot),
+            Some(Target::HumanReadable) => Key::HumanReadable,
+            None => Key::Other,
+        })
     }
 
     /// A value at a tracked path (`human`: inside the record's `humanReadable` copy, where it
-    /// counts for labels only), read as serde_json's `deserialize_any` reads it.
+    /// counts for labels only), read as serde_json's `deserialize_any` reads it. Strings, the
+    /// most common, are read here; other values in [`Scanner::node_other`].
+    #[inline(always)]
     fn node(&mut self, node: usize, human: bool) -> Scan<()> {
+        if self.ws() != Some(b'"') {
+            return self.node_other(node, human);
+        }
+        self.pos += 1;
+        let text = self.string(true)?;
+        let value = self.checked_str(text)?;
+        if value.is_empty() {
+            self.mark(node, human, EMPTY);
+        } else {
+            self.mark(node, human, VALUE);
+            let trie = self.trie;
+            if trie.nodes.get(node).is_some_and(|n| n.captures) {
+                let value = value.bytes(&self.buf, &self.scratch);
+                capture(trie, &mut self.tally, node, human, value);
+            }
+        }
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn node_other(&mut self, node: usize, human: bool) -> Scan<()> {
         let trie = self.trie;
         let Some(at) = trie.nodes.get(node) else {
             return self.skip();
@@ -141,11 +156,11 @@ impl<S: Source> Scanner<'_, S> {
                 let mut more = self.first_key()?;
                 while more {
                     let text = self.key()?;
-                    let child = find(&at.children, self.key_bytes(text)?.as_ref());
+                    let child = at.keys.get(self.key_bytes(text)?.as_ref());
                     self.colon()?;
                     match child {
-                        Some(child) => self.node(child, human)?,
-                        None => self.skip()?,
+                        Some(Target::Child(child)) => self.node(child, human)?,
+                        _ => self.skip()?,
                     }
                     more = self.next_key()?;
                 }
@@ -162,19 +177,6 @@ impl<S: Source> Scanner<'_, S> {
                 }
                 self.leave();
                 self.mark(node, human, if n == 0 { EMPTY } else { VALUE });
-            }
-            b'"' => {
-                let text = self.string(true)?;
-                let value = self.checked_str(text)?;
-                if value.is_empty() {
-                    self.mark(node, human, EMPTY);
-                } else {
-                    self.mark(node, human, VALUE);
-                    if at.captures {
-                        let value = value.as_str(&self.buf, &self.scratch);
-                        capture(trie, &mut self.tally, node, human, value);
-                    }
-                }
             }
             b'n' => {
                 self.literal(b"ull")?;
@@ -193,7 +195,7 @@ impl<S: Source> Scanner<'_, S> {
                 let integer = self.checked_number()?;
                 self.mark(node, human, VALUE);
                 if let Some(v) = integer {
-                    capture(trie, &mut self.tally, node, human, &v);
+                    capture(trie, &mut self.tally, node, human, v.as_bytes());
                 }
             }
             _ => return Err(self.back_error_here()),
@@ -201,6 +203,7 @@ impl<S: Source> Scanner<'_, S> {
         Ok(())
     }
 
+    #[inline(always)]
     fn mark(&mut self, node: usize, human: bool, state: u8) {
         if human {
             return;
@@ -223,20 +226,14 @@ impl<S: Source> Scanner<'_, S> {
                 let mut more = self.first_key()?;
                 while more {
                     let text = self.string(true)?;
-                    let human = match self.checked_str(text)?.as_str(&self.buf, &self.scratch) {
-                        "value" => Some(false),
-                        "humanReadable" => Some(true),
+                    let human = match self.checked_str(text)?.bytes(&self.buf, &self.scratch) {
+                        b"value" => Some(false),
+                        b"humanReadable" => Some(true),
                         _ => None,
                     };
                     self.colon()?;
                     match human {
-                        Some(human) => {
-                            if let Some(s) = self.value()?
-                                && !s.is_empty()
-                            {
-                                self.tally.capture(role, human, &s);
-                            }
-                        }
+                        Some(human) => self.slash_value(role, human)?,
                         None => self.skip()?,
                     }
                     more = self.next_key()?;
@@ -255,14 +252,30 @@ impl<S: Source> Scanner<'_, S> {
                 self.leave();
                 Ok(())
             }
-            Some(_) => self.value().map(|_| ()),
+            Some(_) => self.value(),
             None => Err(self.error(Class::Eof)),
         }
     }
 
+    /// The `value` or `humanReadable` of a slash key: a `serde_json::Value`, kept when it is a
+    /// non-empty string.
+    fn slash_value(&mut self, role: Role, human: bool) -> Scan<()> {
+        if self.ws() != Some(b'"') {
+            return self.value();
+        }
+        self.pos += 1;
+        let text = self.string(true)?;
+        let value = self.checked_str(text)?;
+        if !value.is_empty() {
+            self.tally
+                .capture_bytes(role, human, value.bytes(&self.buf, &self.scratch));
+        }
+        Ok(())
+    }
+
     /// A value read as a `serde_json::Value`: strings (keys too) UTF-8, numbers in range,
-    /// every container counting towards the nesting limit. A string is returned.
-    fn value(&mut self) -> Scan<Option<String>> {
+    /// every container counting towards the nesting limit.
+    fn value(&mut self) -> Scan<()> {
         match self.next_token()? {
             b'{' => {
                 self.enter()?;
@@ -275,7 +288,7 @@ impl<S: Source> Scanner<'_, S> {
                     more = self.next_key()?;
                 }
                 self.leave();
-                Ok(None)
+                Ok(())
             }
             b'[' => {
                 self.enter()?;
@@ -285,24 +298,24 @@ impl<S: Source> Scanner<'_, S> {
                     more = self.next_element()?;
                 }
                 self.leave();
-                Ok(None)
+                Ok(())
             }
             b'"' => {
                 let text = self.string(true)?;
-                let s = self.checked_str(text)?;
-                Ok(Some(s.as_str(&self.buf, &self.scratch).to_string()))
+                self.checked_str(text).map(|_| ())
             }
-            b'n' => self.literal(b"ull").map(|()| None),
-            b't' => self.literal(b"rue").map(|()| None),
-            b'f' => self.literal(b"alse").map(|()| None),
+            b'n' => self.literal(b"ull"),
+            b't' => self.literal(b"rue"),
+            b'f' => self.literal(b"alse"),
             b'-' | b'0'..=b'9' => {
                 self.pos -= 1;
-                self.checked_number().map(|_| None)
+                self.checked_number().map(|_| ())
             }
             _ => Err(self.back_error_here()),
         }
     }
 
+    #[cold]
     fn back_error_here(&mut self) -> super::scan::ScanError {
         self.pos -= 1;
         let e = self.error(Class::Syntax);
@@ -312,11 +325,17 @@ impl<S: Source> Scanner<'_, S> {
 
     /// A key as serde_json hands it to a visitor asking for bytes: escapes decoded, the UTF-8
     /// not checked.
+    #[inline(always)]
     fn key_bytes(&self, text: Text) -> Scan<Cow<'_, [u8]>> {
         let raw = self.raw(text);
-        if !text.escaped {
+        if !text.escaped() {
             return Ok(Cow::Borrowed(raw));
         }
+        self.unescaped_key(raw)
+    }
+
+    #[inline(never)]
+    fn unescaped_key(&self, raw: &[u8]) -> Scan<Cow<'_, [u8]>> {
         let quoted = quote(raw);
         let mut de = serde_json::Deserializer::from_slice(&quoted);
         serde::Deserializer::deserialize_bytes(&mut de, BytesVisitor)
@@ -326,9 +345,22 @@ impl<S: Source> Scanner<'_, S> {
 
     /// A string as serde_json hands it to a visitor asking for a string: escapes decoded
     /// (surrogates paired), UTF-8 checked.
+    #[inline(always)]
     fn checked_str(&self, text: Text) -> Scan<Checked> {
+        if text.ascii() && !text.escaped() {
+            return Ok(if text.is_empty() {
+                Checked::Empty
+            } else {
+                Checked::Here(text)
+            });
+        }
+        self.checked_str_slow(text)
+    }
+
+    #[inline(never)]
+    fn checked_str_slow(&self, text: Text) -> Scan<Checked> {
         let raw = self.raw(text);
-        if text.escaped {
+        if text.escaped() {
             return serde_json::from_slice::<String>(&quote(raw))
                 .map(Checked::Owned)
                 .map_err(|_| self.error(Class::Syntax));
@@ -374,27 +406,22 @@ impl Checked {
         }
     }
 
-    fn as_str<'a>(&'a self, buf: &'a [u8], scratch: &'a [u8]) -> &'a str {
+    /// The string's bytes (valid UTF-8).
+    fn bytes<'a>(&'a self, buf: &'a [u8], scratch: &'a [u8]) -> &'a [u8] {
         match self {
-            Checked::Empty => "",
-            Checked::Here(t) => {
-                let raw = match t.at {
-                    Some((a, b)) => buf.get(a..b).unwrap_or_default(),
-                    None => scratch,
-                };
-                std::str::from_utf8(raw).unwrap_or_default()
-            }
-            Checked::Owned(s) => s,
+            Checked::Empty => b"",
+            Checked::Here(t) => t.bytes(buf, scratch),
+            Checked::Owned(s) => s.as_bytes(),
         }
     }
 }
 
 /// Keeps a tracked value for the slots at `node` that keep one.
-fn capture(trie: &Trie, tally: &mut Tally, node: usize, human: bool, value: &str) {
+fn capture(trie: &Trie, tally: &mut Tally, node: usize, human: bool, value: &[u8]) {
     if let Some(at) = trie.nodes.get(node) {
         for &slot in &at.slots {
             if let Some(&role) = trie.roles.get(slot) {
-                tally.capture(role, human, value);
+                tally.capture_bytes(role, human, value);
             }
         }
     }
