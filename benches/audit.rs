@@ -12,13 +12,20 @@
 //! Then the same tenant with 16 more categories audited with `check --profile activtrak
 //! --excess` (issue 15): its answer sizes, the growth of the search answer per employee, time
 //! and memory (`HIBOB_BENCH_EXCESS=0` skips it).
+//! Then the same calls over a shaped link (issue 16): the server waits a latency before each
+//! answer and sends all answers through one token bucket, a bandwidth shared by every
+//! connection at once. It prints the audit's time, `curl` making the same calls one after
+//! another, and the link's limit: all bytes over the bandwidth plus the latencies on the
+//! audit's critical path (see [`link_limit`]).
+//! `HIBOB_BENCH_LINK_MBIT` (default 200) and `HIBOB_BENCH_LINK_MS` (default 40) set the link;
+//! `HIBOB_BENCH_LINK=0` skips it.
 //! Set `HIBOB_BENCH_SIZES=1000,10000` to choose sizes, `HIBOB_BENCH_RUNS=N` for runs per tool.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
@@ -327,7 +334,62 @@ struct Server {
     bytes: Arc<AtomicU64>,
 }
 
+/// A link between the audit and HiBob: a latency before each answer, and a bandwidth shared
+/// by all connections at once (a token bucket).
+struct Link {
+    latency: Duration,
+    /// Bytes per second.
+    rate: f64,
+    bucket: Mutex<Bucket>,
+}
+
+struct Bucket {
+    tokens: f64,
+    last: Instant,
+}
+
+/// The bucket holds at most this many bytes: a burst of a few packets.
+const BURST: f64 = 64.0 * 1024.0;
+/// Answers are sent in pieces of this size, each waiting for its tokens.
+const PIECE: usize = 16 * 1024;
+
+impl Link {
+    fn new(mbit: f64, latency_ms: u64) -> Self {
+        Link {
+            latency: Duration::from_millis(latency_ms),
+            rate: mbit * 1e6 / 8.0,
+            bucket: Mutex::new(Bucket {
+                tokens: 0.0,
+                last: Instant::now(),
+            }),
+        }
+    }
+
+    /// Waits until `n` bytes may be sent.
+    fn take(&self, n: usize) {
+        loop {
+            let wait = {
+                let mut b = self.bucket.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                let earned = now.duration_since(b.last).as_secs_f64() * self.rate;
+                b.tokens = (b.tokens + earned).min(BURST.max(n as f64));
+                b.last = now;
+                if b.tokens >= n as f64 {
+                    b.tokens -= n as f64;
+                    return;
+                }
+                (n as f64 - b.tokens) / self.rate
+            };
+            std::thread::sleep(Duration::from_secs_f64(wait));
+        }
+    }
+}
+
 fn serve(tenant: Arc<Tenant>) -> Server {
+    serve_over(tenant, None)
+}
+
+fn serve_over(tenant: Arc<Tenant>, link: Option<Arc<Link>>) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let calls = Arc::new(AtomicU64::new(0));
@@ -335,15 +397,21 @@ fn serve(tenant: Arc<Tenant>) -> Server {
     let (c, b) = (calls.clone(), bytes.clone());
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let (t, c, b) = (tenant.clone(), c.clone(), b.clone());
-            std::thread::spawn(move || handle(stream, &t, &c, &b));
+            let (t, c, b, l) = (tenant.clone(), c.clone(), b.clone(), link.clone());
+            std::thread::spawn(move || handle(stream, &t, &c, &b, l.as_deref()));
         }
     });
     Server { port, calls, bytes }
 }
 
-/// Answers requests on one connection (keep-alive), with prepared bodies.
-fn handle(stream: TcpStream, t: &Tenant, calls: &AtomicU64, bytes: &AtomicU64) {
+/// Answers requests on one connection (keep-alive), with prepared bodies, over `link` if any.
+fn handle(
+    stream: TcpStream,
+    t: &Tenant,
+    calls: &AtomicU64,
+    bytes: &AtomicU64,
+    link: Option<&Link>,
+) {
     let _ = stream.set_nodelay(true);
     let Ok(mut out) = stream.try_clone() else {
         return;
@@ -391,14 +459,79 @@ fn handle(stream: TcpStream, t: &Tenant, calls: &AtomicU64, bytes: &AtomicU64) {
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
             answer.len()
         );
-        if out
-            .write_all(head.as_bytes())
-            .and_then(|()| out.write_all(answer))
-            .is_err()
-        {
+        let sent = match link {
+            None => out
+                .write_all(head.as_bytes())
+                .and_then(|()| out.write_all(answer)),
+            Some(link) => {
+                std::thread::sleep(link.latency);
+                let whole = [head.as_bytes(), answer].concat();
+                whole.chunks(PIECE).try_for_each(|piece| {
+                    link.take(piece.len());
+                    out.write_all(piece)
+                })
+            }
+        };
+        if sent.is_err() {
             return;
         }
     }
+}
+
+/// The bytes of the answers the audit's calls get, by the stage of the audit that makes them.
+struct Calls {
+    metadata: usize,
+    search: usize,
+    /// The time-off calls made beside the search, one after another.
+    timeoff: Vec<usize>,
+    /// The per-employee calls made after the search, one after another.
+    per_employee: Vec<usize>,
+}
+
+impl Calls {
+    fn activtrak(t: &Tenant) -> Self {
+        Calls {
+            metadata: t.metadata.len(),
+            search: t.search.len(),
+            timeoff: vec![t.policy_types.len(), t.whosout.len(), t.changes.len()],
+            per_employee: vec![t.balance.len()],
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.metadata
+            + self.search
+            + self.timeoff.iter().sum::<usize>()
+            + self.per_employee.iter().sum::<usize>()
+    }
+
+    fn count(&self) -> usize {
+        2 + self.timeoff.len() + self.per_employee.len()
+    }
+}
+
+/// The link's limit for the audit: no program can make the audit's calls faster over `link`.
+/// The audit makes them in three stages, each waiting for the one before:
+/// 1. the metadata: one latency, then its bytes;
+/// 2. the search beside the time-off calls (on two threads, one connection each): the longer
+///    of the search (one latency, then its bytes and the time-off bytes, since the bandwidth is
+///    shared) and the time-off calls one after another (a latency and its bytes each);
+/// 3. the per-employee calls one after another (a latency and its bytes each).
+///
+/// When the search is long, this is all bytes over the bandwidth plus three latencies on the
+/// critical path (metadata, search, balance): the time-off calls' latencies hide behind the
+/// search's transfer. Returns (limit, critical-path latencies), in seconds.
+fn link_limit(calls: &Calls, link: &Link) -> (f64, f64) {
+    let l = link.latency.as_secs_f64();
+    let over = |bytes: usize| bytes as f64 / link.rate;
+    let timeoff: usize = calls.timeoff.iter().sum();
+    let stage1 = l + over(calls.metadata);
+    let search = l + over(calls.search + timeoff);
+    let beside = calls.timeoff.len() as f64 * l + over(timeoff);
+    let stage2 = search.max(beside);
+    let stage3 = calls.per_employee.len() as f64 * l + over(calls.per_employee.iter().sum());
+    let limit = stage1 + stage2 + stage3;
+    (limit, limit - over(calls.bytes()))
 }
 
 /// Wall seconds (measured around the process, finer than /usr/bin/time's 10 ms) and peak
@@ -475,6 +608,21 @@ fn main() {
     let mut excess_rows: Vec<String> = Vec::new();
     let mut excess_last = String::new();
     let mut last = String::new();
+    // The shaped link: `HIBOB_BENCH_LINK=0` skips it.
+    let link_setting = (std::env::var("HIBOB_BENCH_LINK").map_or(true, |v| v != "0")).then(|| {
+        let mbit: f64 = std::env::var("HIBOB_BENCH_LINK_MBIT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .filter(|m: &f64| *m > 0.0)
+            .unwrap_or(200.0);
+        let ms: u64 = std::env::var("HIBOB_BENCH_LINK_MS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(40);
+        (mbit, ms)
+    });
+    let mut link_rows: Vec<String> = Vec::new();
+    let mut link_last = String::new();
     for n in sizes {
         let t = Arc::new(tenant(n));
         let largest = t.search.len();
@@ -573,6 +721,44 @@ fn main() {
         );
         last = format!("ratio_vs_curl={ratio:.2} peak_rss_mb={audit_mb:.1} calls={calls_made}");
 
+        if let Some((mbit, ms)) = link_setting {
+            // The same calls over a shaped link: a new server, the same answers.
+            let link = Arc::new(Link::new(mbit, ms));
+            let shaped = serve_over(t.clone(), Some(link.clone()));
+            let base_l = format!("http://127.0.0.1:{}/v1", shaped.port);
+            let args_l: Vec<String> = audit_args
+                .iter()
+                .map(|a| if *a == base { base_l.clone() } else { a.clone() })
+                .collect();
+            let config_l = dir.join(format!("curl-link-{n}.cfg"));
+            let cfg = std::fs::read_to_string(&config).expect("read curl config");
+            std::fs::write(&config_l, cfg.replace(&base, &base_l)).expect("write curl config");
+            let curl_l = vec!["-K".to_string(), config_l.display().to_string()];
+            let calls = Calls::activtrak(&t);
+            assert_eq!(calls.count() as u64, calls_made, "the plan's calls");
+            let (limit, latencies) = link_limit(&calls, &link);
+            measure(exe, &args_l, &env);
+            let (mut lw, mut cw2, mut lr, mut lc) = (vec![], vec![], vec![], vec![]);
+            for _ in 0..runs {
+                let (w, _) = measure(exe, &args_l, &env);
+                let (c, _) = measure("curl", &curl_l, &[]);
+                lw.push(w);
+                cw2.push(c);
+                lr.push(w / c);
+                lc.push(w / limit);
+            }
+            let (ls, cs) = (median(lw), median(cw2));
+            let (vs_curl, vs_limit) = (median(lr), median(lc));
+            link_rows.push(format!(
+                "{n:>8} {:>10} {:>6} | {ls:>9.3} {cs:>9.3} {limit:>9.3} {latencies:>9.3} | {vs_curl:>8.2} {vs_limit:>8.2}",
+                calls.bytes(),
+                calls.count()
+            ));
+            link_last = format!(
+                "link: audit_s={ls:.3} curl_sequential_s={cs:.3} limit_s={limit:.3} ratio_vs_curl={vs_curl:.2} ratio_vs_limit={vs_limit:.2}"
+            );
+        }
+
         if excess_on {
             // The same tenant with more categories, audited with --excess.
             let tx = Arc::new(tenant_with(n, true));
@@ -612,6 +798,27 @@ fn main() {
         }
     }
     println!("{last}");
+    if let Some((mbit, ms)) = link_setting {
+        println!(
+            "\nshaped link: {mbit} Mbit/s shared by all connections, {ms} ms before each answer; limit = all bytes over the bandwidth + latencies on the critical path:"
+        );
+        println!(
+            "{:>8} {:>10} {:>6} | {:>9} {:>9} {:>9} {:>9} | {:>8} {:>8}",
+            "people",
+            "bytes",
+            "calls",
+            "audit s",
+            "curl s",
+            "limit s",
+            "latency s",
+            "vs curl",
+            "vs limit"
+        );
+        for row in &link_rows {
+            println!("{row}");
+        }
+        println!("{link_last}");
+    }
     if !excess_rows.is_empty() {
         println!(
             "\ncheck --excess ({} more categories in the metadata, one field each asked for):",

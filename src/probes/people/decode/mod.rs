@@ -1,6 +1,7 @@
 //! The people search's decoder: the answer scanned while it is read, and reduced to counts per
 //! tracked field and lifecycle tallies.
 
+mod fast;
 mod feed;
 mod keys;
 mod scan;
@@ -289,6 +290,13 @@ impl Tally {
             }
             _ => {}
         }
+    }
+
+    /// Forgets what was seen of the current employee (to read the record again).
+    fn reset_employee(&mut self) {
+        self.seen.fill(ABSENT);
+        self.current = Captured::default();
+        self.current_id.clear();
     }
 
     fn finish_employee(&mut self) {

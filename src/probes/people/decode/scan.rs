@@ -88,7 +88,7 @@ const DEPTH: u32 = 128;
 pub(super) struct Scanner<'t, S> {
     src: S,
     pub(super) buf: Vec<u8>,
-    end: usize,
+    pub(super) end: usize,
     pub(super) pos: usize,
     /// The source has no more chunks.
     done: bool,
@@ -529,27 +529,40 @@ impl<'t, S: Source> Scanner<'t, S> {
     }
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+#[inline(always)]
+fn word(c: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(c);
+    u64::from_le_bytes(w)
+}
+
+/// The high bit of each byte that is `"`, `\` or a control character (exact for the lowest
+/// such byte, serde_json's test).
+#[inline(always)]
+fn special(w: u64) -> u64 {
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let q = w ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q;
+    let s = w ^ (ONES * u64::from(b'\\'));
+    let slash = s.wrapping_sub(ONES) & !s;
+    (control | quote | slash) & HIGH
+}
+
 /// The index of the first byte that ends the plain run of a string: `"`, `\` or a control
 /// character (serde_json's test, eight bytes at a time); `hay.len()` when there is none. And
 /// whether the run is all ASCII (false may also mean unknown).
 #[inline(always)]
-fn find_special(hay: &[u8]) -> (usize, bool) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = hay.chunks_exact(8);
+pub(super) fn find_special(hay: &[u8]) -> (usize, bool) {
     let mut i = 0;
     let mut seen = 0u64;
+    let mut chunks = hay.chunks_exact(8);
     for c in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(c);
-        let w = u64::from_le_bytes(word);
+        let w = word(c);
         seen |= w;
-        let control = w.wrapping_sub(ONES * 0x20) & !w;
-        let q = w ^ (ONES * u64::from(b'"'));
-        let quote = q.wrapping_sub(ONES) & !q;
-        let s = w ^ (ONES * u64::from(b'\\'));
-        let slash = s.wrapping_sub(ONES) & !s;
-        let found = (control | quote | slash) & HIGH;
+        let found = special(w);
         if found != 0 {
             return (i + (found.trailing_zeros() / 8) as usize, seen & HIGH == 0);
         }

@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::fast;
 use super::scan::{Class, Scan, Scanner, Source, Text};
 use super::{EMPTY, Role, Tally, Target, Trie, VALUE};
 
@@ -73,7 +74,15 @@ impl<S: Source> Scanner<'_, S> {
     fn records(&mut self) -> Scan<()> {
         let mut more = self.first_element()?;
         while more {
-            self.record()?;
+            // A record wholly in this chunk is read by the fast path, if it can.
+            let rest = self.buf.get(self.pos..self.end).unwrap_or_default();
+            match fast::record(rest, self.trie, &mut self.tally) {
+                Some(n) => self.pos += n,
+                None => {
+                    self.tally.reset_employee();
+                    self.record()?;
+                }
+            }
             self.tally.finish_employee();
             more = self.next_element()?;
         }

@@ -1,0 +1,395 @@
+//! The fast path for one employee record: when the whole record lies in the current chunk and
+//! holds nothing unusual, it is walked here with its position in a register, then the general
+//! walk (`walk.rs`) is skipped. Anything else (the end of the chunk, an escape or a non-ASCII
+//! byte where a string's value matters, a number on a tracked path, deep nesting, an error of
+//! any kind) gives up, the record's state is reset, and the general walk reads the record
+//! again from its start. This path never decides that an answer is wrong: it only counts
+//! records that the general walk would count the same way, which the tests check by comparing
+//! both with serde_json on the same answers.
+
+use super::keys::Target;
+use super::scan::find_special;
+use super::{EMPTY, Role, Tally, Trie, VALUE};
+
+/// Gives up: the general walk takes over.
+type Fast<T> = Option<T>;
+
+/// Containers nested deeper than this, on a tracked path, are left to the general walk (which
+/// applies serde_json's limit of 128).
+const DEEP: u32 = 16;
+
+struct Cursor<'a> {
+    buf: &'a [u8],
+    i: usize,
+}
+
+impl Cursor<'_> {
+    /// The next byte after whitespace, consumed.
+    #[inline(always)]
+    fn token(&mut self) -> Fast<u8> {
+        loop {
+            let b = *self.buf.get(self.i)?;
+            self.i += 1;
+            if b > b' ' {
+                return Some(b);
+            }
+            if !matches!(b, b' ' | b'\n' | b'\t' | b'\r') {
+                return None;
+            }
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    #[inline(always)]
+    fn peek(&mut self) -> Fast<u8> {
+        let b = self.token()?;
+        self.i -= 1;
+        Some(b)
+    }
+
+    /// A string after its quote, without escapes or control characters: its start, its end,
+    /// and whether it is ASCII.
+    #[inline(always)]
+    fn string(&mut self) -> Fast<(usize, usize, bool)> {
+        let start = self.i;
+        let hay = self.buf.get(start..)?;
+        let (n, ascii) = find_special(hay);
+        if *hay.get(n)? != b'"' {
+            return None;
+        }
+        self.i = start + n + 1;
+        Some((start, start + n, ascii))
+    }
+
+    /// A string whose content does not matter: escapes are checked, not decoded.
+    #[inline(always)]
+    fn skip_string(&mut self) -> Fast<()> {
+        loop {
+            let hay = self.buf.get(self.i..)?;
+            let (n, _) = find_special(hay);
+            self.i += n + 1;
+            match *hay.get(n)? {
+                b'"' => return Some(()),
+                b'\\' => self.escape()?,
+                _ => return None,
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Fast<()> {
+        let c = *self.buf.get(self.i)?;
+        self.i += 1;
+        match c {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(()),
+            b'u' => {
+                let hex = self.buf.get(self.i..self.i + 4)?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                self.i += 4;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// The rest of a literal after its first byte.
+    #[inline(always)]
+    fn literal(&mut self, rest: &[u8]) -> Fast<()> {
+        if self.buf.get(self.i..self.i + rest.len())? != rest {
+            return None;
+        }
+        self.i += rest.len();
+        Some(())
+    }
+
+    /// A number after its first byte, with serde_json's grammar; its value does not matter.
+    fn number(&mut self, first: u8) -> Fast<()> {
+        let digit = |c: &Self| c.buf.get(c.i).is_some_and(u8::is_ascii_digit);
+        let digits = |c: &mut Self| {
+            while digit(c) {
+                c.i += 1;
+            }
+        };
+        let first = if first == b'-' {
+            let b = *self.buf.get(self.i)?;
+            self.i += 1;
+            b
+        } else {
+            first
+        };
+        match first {
+            b'0' if digit(self) => return None,
+            b'0' => {}
+            b'1'..=b'9' => digits(self),
+            _ => return None,
+        }
+        if self.buf.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if !digit(self) {
+                return None;
+            }
+            digits(self);
+        }
+        if matches!(self.buf.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.buf.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if !digit(self) {
+                return None;
+            }
+            digits(self);
+        }
+        // The number must end here: the byte after it is read by the caller's grammar, and
+        // the chunk must not end inside it.
+        self.buf.get(self.i)?;
+        Some(())
+    }
+
+    /// A value skipped whole (as serde_json's `IgnoredAny`), at most 64 containers deep.
+    fn skip(&mut self) -> Fast<()> {
+        // Bit n: the container at depth n is an object.
+        let mut objects = 0u64;
+        let mut depth = 0u32;
+        'value: loop {
+            match self.token()? {
+                b'"' => self.skip_string()?,
+                open @ (b'{' | b'[') => {
+                    if depth == 64 {
+                        return None;
+                    }
+                    let object = open == b'{';
+                    match self.token()? {
+                        b'}' if object => {}
+                        b']' if !object => {}
+                        b'"' if object => {
+                            self.skip_string()?;
+                            if self.token()? != b':' {
+                                return None;
+                            }
+                            objects = objects & !(1 << depth) | (1 << depth);
+                            depth += 1;
+                            continue 'value;
+                        }
+                        _ if object => return None,
+                        _ => {
+                            self.i -= 1;
+                            objects &= !(1 << depth);
+                            depth += 1;
+                            continue 'value;
+                        }
+                    }
+                }
+                b'n' => self.literal(b"ull")?,
+                b't' => self.literal(b"rue")?,
+                b'f' => self.literal(b"alse")?,
+                b @ (b'-' | b'0'..=b'9') => self.number(b)?,
+                _ => return None,
+            }
+            while depth > 0 {
+                let object = objects & (1 << (depth - 1)) != 0;
+                match self.token()? {
+                    b',' if object => {
+                        if self.token()? != b'"' {
+                            return None;
+                        }
+                        self.skip_string()?;
+                        if self.token()? != b':' {
+                            return None;
+                        }
+                        continue 'value;
+                    }
+                    b',' => continue 'value,
+                    b'}' if object => depth -= 1,
+                    b']' if !object => depth -= 1,
+                    _ => return None,
+                }
+            }
+            return Some(());
+        }
+    }
+}
+
+/// One employee record, from its `{` (after whitespace) at the start of `buf`: the bytes it
+/// took, with the record's marks and captures in `tally`; `None` to leave it to the general
+/// walk (the caller then resets the record's state).
+pub(super) fn record(buf: &[u8], trie: &Trie, tally: &mut Tally) -> Option<usize> {
+    let mut c = Cursor { buf, i: 0 };
+    if c.token()? != b'{' {
+        return None;
+    }
+    let mut more = match c.token()? {
+        b'}' => false,
+        b'"' => true,
+        _ => return None,
+    };
+    while more {
+        let (a, b, _) = c.string()?;
+        let key = buf.get(a..b)?;
+        if c.token()? != b':' {
+            return None;
+        }
+        match trie.record.get(key) {
+            Some(Target::Child(child)) => node(&mut c, trie, tally, child, false, 1)?,
+            Some(Target::HumanReadable) => node(&mut c, trie, tally, 0, true, 1)?,
+            Some(Target::Slash(slot)) => {
+                tally.mark(slot, VALUE);
+                match trie.roles.get(slot) {
+                    Some(&role @ (Role::Lifecycle | Role::Status)) => {
+                        slash(&mut c, tally, role)?;
+                    }
+                    _ => c.skip()?,
+                }
+            }
+            None => c.skip()?,
+        }
+        more = next_key(&mut c)?;
+    }
+    Some(c.i)
+}
+
+/// After a member: true when another key follows (its quote consumed), false at `}`.
+#[inline(always)]
+fn next_key(c: &mut Cursor) -> Fast<bool> {
+    match c.token()? {
+        b',' => (c.token()? == b'"').then_some(true),
+        b'}' => Some(false),
+        _ => None,
+    }
+}
+
+/// A value at a tracked path, as the general walk's `node` reads it.
+fn node(
+    c: &mut Cursor,
+    trie: &Trie,
+    tally: &mut Tally,
+    node_at: usize,
+    human: bool,
+    depth: u32,
+) -> Fast<()> {
+    let at = trie.nodes.get(node_at)?;
+    let mark = |tally: &mut Tally, state: u8| {
+        if !human {
+            for &slot in &at.slots {
+                tally.mark(slot, state);
+            }
+        }
+    };
+    match c.token()? {
+        b'"' => {
+            let (a, b, ascii) = c.string()?;
+            let value = c.buf.get(a..b)?;
+            if !ascii && std::str::from_utf8(value).is_err() {
+                return None;
+            }
+            if value.is_empty() {
+                mark(tally, EMPTY);
+            } else {
+                mark(tally, VALUE);
+                if at.captures {
+                    for &slot in &at.slots {
+                        if let Some(&role) = trie.roles.get(slot) {
+                            tally.capture_bytes(role, human, value);
+                        }
+                    }
+                }
+            }
+        }
+        b'n' => {
+            c.literal(b"ull")?;
+            mark(tally, EMPTY);
+        }
+        b't' => {
+            c.literal(b"rue")?;
+            mark(tally, VALUE);
+        }
+        b'f' => {
+            c.literal(b"alse")?;
+            mark(tally, VALUE);
+        }
+        b'{' if depth < DEEP => {
+            mark(tally, VALUE);
+            let mut more = match c.token()? {
+                b'}' => false,
+                b'"' => true,
+                _ => return None,
+            };
+            while more {
+                let (a, b, _) = c.string()?;
+                let key = c.buf.get(a..b)?;
+                if c.token()? != b':' {
+                    return None;
+                }
+                match at.keys.get(key) {
+                    Some(Target::Child(child)) => node(c, trie, tally, child, human, depth + 1)?,
+                    _ => c.skip()?,
+                }
+                more = next_key(c)?;
+            }
+        }
+        b'[' if depth < DEEP => {
+            let empty = c.peek()? == b']';
+            if empty {
+                c.i += 1;
+            } else {
+                loop {
+                    c.skip()?;
+                    match c.token()? {
+                        b',' => {}
+                        b']' => break,
+                        _ => return None,
+                    }
+                }
+            }
+            mark(tally, if empty { EMPTY } else { VALUE });
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// A lifecycle or status slash key's value, when it is an object whose `value` and
+/// `humanReadable` are plain strings.
+fn slash(c: &mut Cursor, tally: &mut Tally, role: Role) -> Fast<()> {
+    if c.token()? != b'{' {
+        return None;
+    }
+    let mut more = match c.token()? {
+        b'}' => false,
+        b'"' => true,
+        _ => return None,
+    };
+    while more {
+        let (a, b, ascii) = c.string()?;
+        if !ascii {
+            return None;
+        }
+        let human = match c.buf.get(a..b)? {
+            b"value" => Some(false),
+            b"humanReadable" => Some(true),
+            _ => None,
+        };
+        if c.token()? != b':' {
+            return None;
+        }
+        match human {
+            Some(human) => {
+                if c.token()? != b'"' {
+                    return None;
+                }
+                let (a, b, ascii) = c.string()?;
+                let value = c.buf.get(a..b)?;
+                if !ascii && std::str::from_utf8(value).is_err() {
+                    return None;
+                }
+                if !value.is_empty() {
+                    tally.capture_bytes(role, human, value);
+                }
+            }
+            None => c.skip()?,
+        }
+        more = next_key(c)?;
+    }
+    Some(())
+}
