@@ -90,8 +90,7 @@ fn value() -> impl Strategy<Value = String> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
             prop::collection::vec((prop::sample::select(KEYS), inner), 0..5).prop_map(|kv| {
-                let members: Vec<String> =
-                    kv.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                let members: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
                 format!("{{{}}}", members.join(","))
             }),
         ]

@@ -192,11 +192,3 @@ fn error(e: ScanError) -> DecodeError {
         Class::Shape => format!("the JSON has an unexpected shape at {at}"),
     })
 }
-
-/// TEMP experiment
-pub(super) fn skip_only(body: &mut dyn Read, trie: &Trie, slots: usize) -> Result<Tally, DecodeError> {
-    let mut source = Here { body, chunk: CHUNK, failed: false };
-    let mut scanner = Scanner::new(&mut source, trie, Tally::new(slots));
-    scanner.skip().map_err(error)?;
-    Ok(scanner.tally)
-}

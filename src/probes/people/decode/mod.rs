@@ -76,10 +76,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
             return false;
         }
     }
-    x.remainder()
-        .iter()
-        .zip(y.remainder())
-        .all(|(p, q)| p == q)
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
 impl Trie {
@@ -148,12 +145,7 @@ impl Trie {
 /// keys on the tracked paths; everything else is skipped without being decoded.
 pub fn decode(body: &mut dyn Read, tracked: &[Tracked]) -> Result<PeopleCounts, DecodeError> {
     let trie = Trie::build(tracked);
-    // TEMP experiment switch
-    let tally = match std::env::var("HIBOB_SCAN").as_deref() {
-        Ok("here") => feed::scan_here(body, &trie, tracked.len(), 256 * 1024)?,
-        Ok("skip") => feed::skip_only(body, &trie, tracked.len())?,
-        _ => feed::scan(body, &trie, tracked.len())?,
-    };
+    let tally = feed::scan(body, &trie, tracked.len())?;
     Ok(tally.finish(tracked))
 }
 
@@ -176,7 +168,11 @@ impl Interner {
     /// `s` is valid UTF-8 (a checked JSON string).
     #[inline]
     fn intern(&mut self, s: &[u8]) -> usize {
-        let few = self.by_len.get(s.len()).map(Vec::as_slice).unwrap_or_default();
+        let few = self
+            .by_len
+            .get(s.len())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         for &i in few {
             if self.strings.get(i).is_some_and(|x| same(x.as_bytes(), s)) {
                 return i;
@@ -363,6 +359,6 @@ impl Tally {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod compare;
+#[cfg(test)]
+mod tests;

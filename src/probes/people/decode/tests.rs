@@ -151,10 +151,18 @@ fn chunks_count_as_the_whole_answer_does() {
         let body = format!(r#"{{"employees":[{}]}}"#, records.join(","));
         let reference = visit::reference(body.as_bytes(), &trie, &t).unwrap();
         assert_eq!(reference.employees, n as u64);
-        assert_eq!(decode(&mut body.as_bytes(), &t).unwrap(), reference, "trap `{trap}`");
+        assert_eq!(
+            decode(&mut body.as_bytes(), &t).unwrap(),
+            reference,
+            "trap `{trap}`"
+        );
         for chunk in [3, 4096] {
             let threads = feed::scan_in(&mut body.as_bytes(), &trie, t.len(), chunk).unwrap();
-            assert_eq!(threads.finish(&t), reference, "trap `{trap}`, chunk {chunk}");
+            assert_eq!(
+                threads.finish(&t),
+                reference,
+                "trap `{trap}`, chunk {chunk}"
+            );
             let here = feed::scan_here(&mut body.as_bytes(), &trie, t.len(), chunk).unwrap();
             assert_eq!(here.finish(&t), reference, "trap `{trap}`, chunk {chunk}");
         }
@@ -209,5 +217,64 @@ fn bad_bodies_are_errors_that_quote_nothing() {
     ] {
         let err = decode(&mut body.as_bytes(), &t).unwrap_err();
         assert!(!err.message.contains("SENTINEL"), "{body}: {}", err.message);
+    }
+}
+
+/// A reader that counts what is read from it, and may fail after some bytes.
+struct Reader<'a> {
+    body: &'a [u8],
+    read: usize,
+    fail_after: Option<usize>,
+}
+
+impl std::io::Read for Reader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.fail_after.is_some_and(|n| self.read >= n) {
+            return Err(std::io::Error::other("connection reset"));
+        }
+        let n = buf.len().min(self.body.len() - self.read).min(10_000);
+        buf[..n].copy_from_slice(&self.body[self.read..self.read + n]);
+        self.read += n;
+        Ok(n)
+    }
+}
+
+/// An answer that is not JSON from its first byte is still read to its end, as when it was
+/// read whole before parsing: the bytes read are reported, and an answer past its limit is
+/// still found too large by the reader that counts them.
+#[test]
+fn an_early_error_still_reads_the_answer_to_its_end() {
+    let t = tracked(&[("root.id", "id")]);
+    let body = [&b"<html>"[..], &vec![b' '; 3_000_000]].concat();
+    let mut reader = Reader {
+        body: &body,
+        read: 0,
+        fail_after: None,
+    };
+    let err = decode(&mut reader, &t).unwrap_err();
+    assert!(!err.io, "{}", err.message);
+    assert!(
+        err.message.contains("malformed at line 1 column 1"),
+        "{}",
+        err.message
+    );
+    assert_eq!(reader.read, body.len());
+}
+
+/// A connection that breaks is reported as broken (and retried), whatever the JSON read so
+/// far, as when the answer was read whole first.
+#[test]
+fn a_broken_connection_wins_over_the_json() {
+    let t = tracked(&[("root.id", "id")]);
+    for body in [&b"{\"employees\":[{\"id\":\"1\"}"[..], b"<html>"] {
+        let mut body = body.to_vec();
+        body.extend(vec![b' '; 1_000_000]);
+        let mut reader = Reader {
+            body: &body,
+            read: 0,
+            fail_after: Some(500_000),
+        };
+        let err = decode(&mut reader, &t).unwrap_err();
+        assert!(err.io, "{}", err.message);
     }
 }

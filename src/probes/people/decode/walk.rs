@@ -50,7 +50,10 @@ impl<S: Source> Scanner<'_, S> {
                 self.records()?;
                 self.leave();
             }
-            _ => return Err(self.error(Class::Shape)),
+            b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                return Err(self.back_error(Class::Shape));
+            }
+            _ => return Err(self.back_error(Class::Syntax)),
         }
         match self.ws() {
             None => Ok(()),

@@ -24,365 +24,25 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::{Map, Value, json};
+use serde_json::json;
+
+mod link;
+mod tenant;
+
+use link::{Calls, Link, PIECE, link_limit};
+use tenant::{EXTRA, REQUESTED, Tenant, tenant, tenant_with};
 
 const ID: &str = "SERVICE-BENCH";
 const TOKEN: &str = "bench-token";
-
-/// HiBob's out-of-the-box fields the activtrak profile reads, with their categories and paths.
-const FIELDS: &[(&str, &str, &str, &str)] = &[
-    ("root.id", "root", "Basic info", "id"),
-    ("root.firstName", "root", "Basic info", "firstName"),
-    ("root.surname", "root", "Basic info", "surname"),
-    ("root.displayName", "root", "Basic info", "displayName"),
-    ("root.email", "root", "Basic info", "email"),
-    ("work.title", "work", "Work", "work.title"),
-    ("work.department", "work", "Work", "work.department"),
-    (
-        "work.employeeIdInCompany",
-        "work",
-        "Work",
-        "work.employeeIdInCompany",
-    ),
-    ("work.startDate", "work", "Work", "work.startDate"),
-    (
-        "work.workPhone",
-        "workContact",
-        "Work contact details",
-        "work.workPhone",
-    ),
-    (
-        "internal.lifecycleStatus",
-        "lifecycle",
-        "Lifecycle",
-        "internal.lifecycleStatus",
-    ),
-    (
-        "internal.status",
-        "lifecycle",
-        "Lifecycle",
-        "internal.status",
-    ),
-    (
-        "internal.terminationDate",
-        "lifecycle",
-        "Lifecycle",
-        "internal.terminationDate",
-    ),
-];
-
-/// For `check --excess`: the categories a tenant has beyond the ones above, as the fake HiBob of
-/// the tests has them (About, Address, EEO, ...), two fields each, the first of which is the one
-/// `--excess` asks for (not sensitive where the category has such a field), with a value of a
-/// typical length. Work contact details (above) is extra for activtrak too.
-const EXTRA: &[(&str, &str, [&str; 2], &str)] = &[
-    (
-        "about",
-        "About",
-        ["about.about", "about.hobbies"],
-        "Likes hiking and",
-    ),
-    (
-        "address",
-        "Address",
-        ["address.city", "address.country"],
-        "Springfield",
-    ),
-    (
-        "eeo",
-        "EEO",
-        ["eeo.jobCategory", "eeo.ethnicity"],
-        "Professionals",
-    ),
-    (
-        "emergency",
-        "Emergency",
-        ["emergency.contactName", "emergency.phone"],
-        "Alex Example",
-    ),
-    (
-        "employment",
-        "Employment",
-        ["payroll.employment.contract", "payroll.employment.type"],
-        "Permanent",
-    ),
-    (
-        "home",
-        "Home",
-        ["home.maritalStatus", "home.gender"],
-        "Married",
-    ),
-    (
-        "identification",
-        "Identification",
-        ["identification.ssn", "identification.passport"],
-        "123-45-6789",
-    ),
-    (
-        "jobsCatalog",
-        "Jobs",
-        ["employee.jobProfileId", "jobs.level"],
-        "2711468283",
-    ),
-    (
-        "payroll",
-        "Payroll",
-        ["payroll.salary.base", "payroll.salary.currency"],
-        "68000",
-    ),
-    (
-        "peopleAnalytics",
-        "People analytics",
-        [
-            "peopleAnalytics.lowRiskCounter",
-            "peopleAnalytics.atRiskCounter",
-        ],
-        "3",
-    ),
-    (
-        "personal",
-        "Personal",
-        ["personal.nationality", "personal.birthDate"],
-        "British",
-    ),
-    (
-        "personalContact",
-        "Personal contact details",
-        ["home.privateEmail", "home.mobilePhone"],
-        "alex@example.org",
-    ),
-    (
-        "training",
-        "Training",
-        ["training.course", "training.completed"],
-        "Onboarding",
-    ),
-    (
-        "userData",
-        "User data",
-        ["userData.username", "userData.locale"],
-        "alex.example",
-    ),
-    (
-        "workEligibility",
-        "Work eligibility",
-        ["workEligibility.visa", "workEligibility.expiry"],
-        "Tier 2",
-    ),
-];
-
-/// The fields the activtrak profile's search asks for.
-const REQUESTED: &[&str] = &[
-    "root.id",
-    "internal.lifecycleStatus",
-    "internal.status",
-    "root.firstName",
-    "root.surname",
-    "work.employeeIdInCompany",
-    "root.email",
-];
-
-struct Tenant {
-    metadata: Vec<u8>,
-    search: Vec<u8>,
-    policy_types: Vec<u8>,
-    whosout: Vec<u8>,
-    changes: Vec<u8>,
-    balance: Vec<u8>,
-}
-
-fn insert(map: &mut Map<String, Value>, path: &str, value: Value) {
-    match path.split_once('.') {
-        None => {
-            map.insert(path.into(), value);
-        }
-        Some((head, rest)) => {
-            if let Value::Object(inner) = map.entry(head).or_insert_with(|| json!({})) {
-                insert(inner, rest, value);
-            }
-        }
-    }
-}
-
-fn tenant(n: usize) -> Tenant {
-    tenant_with(n, false)
-}
-
-/// With `excess`, the metadata also lists the [`EXTRA`] categories, and the search answers the
-/// activtrak fields plus what `check --excess` asks for: one field of every other category
-/// (Work contact details' `work.workPhone` and each first field of [`EXTRA`]).
-fn tenant_with(n: usize, excess: bool) -> Tenant {
-    let mut fields: Vec<(String, String, String, String)> = FIELDS
-        .iter()
-        .map(|(id, cat, name, path)| {
-            (
-                id.to_string(),
-                cat.to_string(),
-                name.to_string(),
-                path.to_string(),
-            )
-        })
-        .collect();
-    let mut requested: Vec<&str> = REQUESTED.to_vec();
-    if excess {
-        for (cat, name, ids, _) in EXTRA {
-            for id in ids {
-                fields.push((
-                    id.to_string(),
-                    cat.to_string(),
-                    name.to_string(),
-                    id.to_string(),
-                ));
-            }
-        }
-        requested.push("work.workPhone");
-        requested.extend(EXTRA.iter().map(|(_, _, ids, _)| ids[0]));
-    }
-    let metadata: Vec<Value> = fields
-        .iter()
-        .map(|(id, cat, name, path)| {
-            json!({"id": id, "category": cat, "categoryId": cat, "categoryDisplayName": name,
-                   "name": id, "description": null, "jsonPath": path, "type": "text",
-                   "typeData": {}, "historical": false})
-        })
-        .collect();
-    let statuses = [
-        "employed",
-        "employed",
-        "employed",
-        "hired",
-        "terminated",
-        "leave",
-    ];
-    let employees: Vec<Value> = (0..n)
-        .map(|i| {
-            let lifecycle = statuses[i % statuses.len()];
-            let mut rec = Map::new();
-            let mut human = Map::new();
-            for field in &requested {
-                let path = fields
-                    .iter()
-                    .find(|f| f.0 == *field)
-                    .map(|f| f.3.as_str())
-                    .unwrap_or_default();
-                let extra = EXTRA
-                    .iter()
-                    .find(|(_, _, ids, _)| ids[0] == *field)
-                    .map(|(_, _, _, value)| *value);
-                let value = match *field {
-                    _ if extra.is_some() => json!(extra.unwrap_or_default()),
-                    "work.workPhone" => json!(format!("+44 20 7946 {:04}", i % 10_000)),
-                    "root.id" => json!(format!("3332883884{:09}", i)),
-                    "internal.lifecycleStatus" => json!(lifecycle),
-                    "internal.status" => json!(if matches!(lifecycle, "hired" | "terminated") {
-                        "Inactive"
-                    } else {
-                        "Active"
-                    }),
-                    "work.employeeIdInCompany" if i % 10 == 0 => Value::Null,
-                    "root.firstName" => json!(format!("First{i}")),
-                    "root.surname" => json!(format!("Surname{i}")),
-                    "root.email" => json!(format!("person{i}@example.com")),
-                    _ => json!(format!("E{i:06}")),
-                };
-                if !value.is_null() {
-                    rec.insert(
-                        format!("/{}", field.replace('.', "/")),
-                        json!({ "value": value }),
-                    );
-                    let label = if *field == "internal.lifecycleStatus" {
-                        json!(format!(
-                            "{}{}",
-                            lifecycle[..1].to_uppercase(),
-                            &lifecycle[1..]
-                        ))
-                    } else {
-                        value.clone()
-                    };
-                    insert(&mut human, path, label);
-                }
-                insert(&mut rec, path, value);
-            }
-            rec.insert("humanReadable".into(), Value::Object(human));
-            Value::Object(rec)
-        })
-        .collect();
-    Tenant {
-        metadata: Value::Array(metadata).to_string().into_bytes(),
-        search: json!({ "employees": employees }).to_string().into_bytes(),
-        policy_types: br#"{"policyTypes":["Holiday","Sick"]}"#.to_vec(),
-        whosout: json!({"outs": (0..n / 100).map(|i| json!({"employeeId": format!("3332883884{:09}", i),
-            "employeeDisplayName": format!("First{i}"), "policyTypeDisplayName": "Holiday", "type": "days",
-            "startDate": "2026-11-27", "endDate": "2026-11-28", "status": "approved"})).collect::<Vec<_>>()})
-        .to_string()
-        .into_bytes(),
-        changes: json!({"changes": (0..n / 50).map(|i| json!({"changeType": "Created", "requestId": i,
-            "employeeId": format!("3332883884{:09}", i), "policyTypeDisplayName": "Holiday"})).collect::<Vec<_>>()})
-        .to_string()
-        .into_bytes(),
-        balance: br#"{"employeeId":"1","policy":"Holiday","totalBalanceAsOfDate":12.5,"annualAllowance":25}"#.to_vec(),
-    }
-}
 
 struct Server {
     port: u16,
     calls: Arc<AtomicU64>,
     bytes: Arc<AtomicU64>,
-}
-
-/// A link between the audit and HiBob: a latency before each answer, and a bandwidth shared
-/// by all connections at once (a token bucket).
-struct Link {
-    latency: Duration,
-    /// Bytes per second.
-    rate: f64,
-    bucket: Mutex<Bucket>,
-}
-
-struct Bucket {
-    tokens: f64,
-    last: Instant,
-}
-
-/// The bucket holds at most this many bytes: a burst of a few packets.
-const BURST: f64 = 64.0 * 1024.0;
-/// Answers are sent in pieces of this size, each waiting for its tokens.
-const PIECE: usize = 16 * 1024;
-
-impl Link {
-    fn new(mbit: f64, latency_ms: u64) -> Self {
-        Link {
-            latency: Duration::from_millis(latency_ms),
-            rate: mbit * 1e6 / 8.0,
-            bucket: Mutex::new(Bucket {
-                tokens: 0.0,
-                last: Instant::now(),
-            }),
-        }
-    }
-
-    /// Waits until `n` bytes may be sent.
-    fn take(&self, n: usize) {
-        loop {
-            let wait = {
-                let mut b = self.bucket.lock().unwrap_or_else(|e| e.into_inner());
-                let now = Instant::now();
-                let earned = now.duration_since(b.last).as_secs_f64() * self.rate;
-                b.tokens = (b.tokens + earned).min(BURST.max(n as f64));
-                b.last = now;
-                if b.tokens >= n as f64 {
-                    b.tokens -= n as f64;
-                    return;
-                }
-                (n as f64 - b.tokens) / self.rate
-            };
-            std::thread::sleep(Duration::from_secs_f64(wait));
-        }
-    }
 }
 
 fn serve(tenant: Arc<Tenant>) -> Server {
@@ -451,6 +111,8 @@ fn handle(
             "/v1/timeoff/whosout" => &t.whosout,
             "/v1/timeoff/requests/changes" => &t.changes,
             p if p.ends_with("/balance") => &t.balance,
+            p if p.starts_with("/v1/docs/people/") => &t.docs,
+            p if p.starts_with("/v1/people/") => &t.table,
             _ => b"{}",
         };
         calls.fetch_add(1, Ordering::Relaxed);
@@ -476,62 +138,6 @@ fn handle(
             return;
         }
     }
-}
-
-/// The bytes of the answers the audit's calls get, by the stage of the audit that makes them.
-struct Calls {
-    metadata: usize,
-    search: usize,
-    /// The time-off calls made beside the search, one after another.
-    timeoff: Vec<usize>,
-    /// The per-employee calls made after the search, one after another.
-    per_employee: Vec<usize>,
-}
-
-impl Calls {
-    fn activtrak(t: &Tenant) -> Self {
-        Calls {
-            metadata: t.metadata.len(),
-            search: t.search.len(),
-            timeoff: vec![t.policy_types.len(), t.whosout.len(), t.changes.len()],
-            per_employee: vec![t.balance.len()],
-        }
-    }
-
-    fn bytes(&self) -> usize {
-        self.metadata
-            + self.search
-            + self.timeoff.iter().sum::<usize>()
-            + self.per_employee.iter().sum::<usize>()
-    }
-
-    fn count(&self) -> usize {
-        2 + self.timeoff.len() + self.per_employee.len()
-    }
-}
-
-/// The link's limit for the audit: no program can make the audit's calls faster over `link`.
-/// The audit makes them in three stages, each waiting for the one before:
-/// 1. the metadata: one latency, then its bytes;
-/// 2. the search beside the time-off calls (on two threads, one connection each): the longer
-///    of the search (one latency, then its bytes and the time-off bytes, since the bandwidth is
-///    shared) and the time-off calls one after another (a latency and its bytes each);
-/// 3. the per-employee calls one after another (a latency and its bytes each).
-///
-/// When the search is long, this is all bytes over the bandwidth plus three latencies on the
-/// critical path (metadata, search, balance): the time-off calls' latencies hide behind the
-/// search's transfer. Returns (limit, critical-path latencies), in seconds.
-fn link_limit(calls: &Calls, link: &Link) -> (f64, f64) {
-    let l = link.latency.as_secs_f64();
-    let over = |bytes: usize| bytes as f64 / link.rate;
-    let timeoff: usize = calls.timeoff.iter().sum();
-    let stage1 = l + over(calls.metadata);
-    let search = l + over(calls.search + timeoff);
-    let beside = calls.timeoff.len() as f64 * l + over(timeoff);
-    let stage2 = search.max(beside);
-    let stage3 = calls.per_employee.len() as f64 * l + over(calls.per_employee.iter().sum());
-    let limit = stage1 + stage2 + stage3;
-    (limit, limit - over(calls.bytes()))
 }
 
 /// Wall seconds (measured around the process, finer than /usr/bin/time's 10 ms) and peak
@@ -569,6 +175,17 @@ fn counted(server: &Server, program: &str, args: &[String], env: &[(&str, &str)]
         server.calls.load(Ordering::Relaxed) - before.0,
         server.bytes.load(Ordering::Relaxed) - before.1,
     )
+}
+
+/// Median wall seconds and peak RSS (KiB) of `runs` audits.
+fn time_audit(exe: &str, args: &[String], env: &[(&str, &str)], runs: usize) -> (f64, f64) {
+    let (mut w, mut r) = (vec![], vec![]);
+    for _ in 0..runs {
+        let (wall, rss) = measure(exe, args, env);
+        w.push(wall);
+        r.push(rss as f64);
+    }
+    (median(w), median(r))
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -623,6 +240,9 @@ fn main() {
     });
     let mut link_rows: Vec<String> = Vec::new();
     let mut link_last = String::new();
+    // `HIBOB_BENCH_STACKONE=0` skips the heaviest profile's plan.
+    let stackone_on = std::env::var("HIBOB_BENCH_STACKONE").map_or(true, |v| v != "0");
+    let mut stackone_rows: Vec<String> = Vec::new();
     for n in sizes {
         let t = Arc::new(tenant(n));
         let largest = t.search.len();
@@ -721,6 +341,7 @@ fn main() {
         );
         last = format!("ratio_vs_curl={ratio:.2} peak_rss_mb={audit_mb:.1} calls={calls_made}");
 
+        let mut shaped_base = None;
         if let Some((mbit, ms)) = link_setting {
             // The same calls over a shaped link: a new server, the same answers.
             let link = Arc::new(Link::new(mbit, ms));
@@ -728,7 +349,13 @@ fn main() {
             let base_l = format!("http://127.0.0.1:{}/v1", shaped.port);
             let args_l: Vec<String> = audit_args
                 .iter()
-                .map(|a| if *a == base { base_l.clone() } else { a.clone() })
+                .map(|a| {
+                    if *a == base {
+                        base_l.clone()
+                    } else {
+                        a.clone()
+                    }
+                })
                 .collect();
             let config_l = dir.join(format!("curl-link-{n}.cfg"));
             let cfg = std::fs::read_to_string(&config).expect("read curl config");
@@ -757,6 +384,45 @@ fn main() {
             link_last = format!(
                 "link: audit_s={ls:.3} curl_sequential_s={cs:.3} limit_s={limit:.3} ratio_vs_curl={vs_curl:.2} ratio_vs_limit={vs_limit:.2}"
             );
+            shaped_base = Some((shaped, base_l, link));
+        }
+
+        if stackone_on {
+            // The heaviest shipped profile: the per-employee tables, documents and balance
+            // after the search.
+            let plan = Calls::stackone(&t);
+            let with = |base: &str| -> Vec<String> {
+                [
+                    "check",
+                    "--profile",
+                    "stackone",
+                    "--format",
+                    "json",
+                    "--base-url",
+                    base,
+                ]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+            };
+            let args_s = with(&base);
+            measure(exe, &args_s, &env);
+            let (calls_s, bytes_s) = counted(&server, exe, &args_s, &env);
+            assert_eq!(calls_s, plan.count() as u64, "stackone's plan");
+            let (s_wall, s_rss) = time_audit(exe, &args_s, &env, runs);
+            let shaped = shaped_base.as_ref().map(|(_, base_l, link)| {
+                let args = with(base_l);
+                measure(exe, &args, &env);
+                let (wall, _) = time_audit(exe, &args, &env, runs);
+                (wall, link_limit(&plan, link).0)
+            });
+            let (link_s, link_limit_s) = shaped.unwrap_or((f64::NAN, f64::NAN));
+            stackone_rows.push(format!(
+                "{n:>8} {bytes_s:>10} {calls_s:>6} | {s_wall:>9.4} {:>9.1} {:>8.2} | {link_s:>9.3} {link_limit_s:>9.3} {:>8.2}",
+                s_rss / 1024.0,
+                s_wall / audit_s,
+                link_s / link_limit_s
+            ));
         }
 
         if excess_on {
@@ -818,6 +484,26 @@ fn main() {
             println!("{row}");
         }
         println!("{link_last}");
+    }
+    if !stackone_rows.is_empty() {
+        println!(
+            "\ncheck --profile stackone (the heaviest shipped profile: 4 tables, documents and a balance after the search), on loopback and on the shaped link:"
+        );
+        println!(
+            "{:>8} {:>10} {:>6} | {:>9} {:>9} {:>8} | {:>9} {:>9} {:>8}",
+            "people",
+            "bytes",
+            "calls",
+            "audit s",
+            "audit MB",
+            "vs plain",
+            "link s",
+            "limit s",
+            "vs limit"
+        );
+        for row in &stackone_rows {
+            println!("{row}");
+        }
     }
     if !excess_rows.is_empty() {
         println!(
