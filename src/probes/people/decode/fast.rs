@@ -147,6 +147,23 @@ impl Cursor<'_> {
         Some(())
     }
 
+    /// A slash key's value skipped whole: HiBob's `{"value":"..."}` without the general loop,
+    /// anything else through it.
+    #[inline(always)]
+    fn skip_slash(&mut self) -> Fast<()> {
+        const OPEN: &[u8] = b"{\"value\":\"";
+        if self.buf.get(self.i..self.i + OPEN.len()) == Some(OPEN) {
+            let start = self.i;
+            self.i += OPEN.len();
+            if self.skip_string().is_some() && self.buf.get(self.i) == Some(&b'}') {
+                self.i += 1;
+                return Some(());
+            }
+            self.i = start;
+        }
+        self.skip()
+    }
+
     /// A value skipped whole (as serde_json's `IgnoredAny`), at most 64 containers deep.
     fn skip(&mut self) -> Fast<()> {
         // Bit n: the container at depth n is an object.
@@ -231,15 +248,15 @@ pub(super) fn record(buf: &[u8], trie: &Trie, tally: &mut Tally) -> Option<usize
             return None;
         }
         match trie.record.get(key) {
-            Some(Target::Child(child)) => node(&mut c, trie, tally, child, false, 1)?,
-            Some(Target::HumanReadable) => node(&mut c, trie, tally, 0, true, 1)?,
+            Some(Target::Child(child)) => node::<false>(&mut c, trie, tally, child, 1)?,
+            Some(Target::HumanReadable) => node::<true>(&mut c, trie, tally, 0, 1)?,
             Some(Target::Slash(slot)) => {
                 tally.mark(slot, VALUE);
                 match trie.roles.get(slot) {
                     Some(&role @ (Role::Lifecycle | Role::Status)) => {
                         slash(&mut c, tally, role)?;
                     }
-                    _ => c.skip()?,
+                    _ => c.skip_slash()?,
                 }
             }
             None => c.skip()?,
@@ -259,18 +276,20 @@ fn next_key(c: &mut Cursor) -> Fast<bool> {
     }
 }
 
-/// A value at a tracked path, as the general walk's `node` reads it.
-fn node(
+/// A value at a tracked path, as the general walk's `node` reads it (`HUMAN`: in the
+/// record's `humanReadable` copy; a parameter of the type, so that each copy of the function
+/// has no branch on it).
+fn node<const HUMAN: bool>(
     c: &mut Cursor,
     trie: &Trie,
     tally: &mut Tally,
     node_at: usize,
-    human: bool,
     depth: u32,
 ) -> Fast<()> {
+    let human = HUMAN;
     let at = trie.nodes.get(node_at)?;
     let mark = |tally: &mut Tally, state: u8| {
-        if !human {
+        if !HUMAN {
             for &slot in &at.slots {
                 tally.mark(slot, state);
             }
@@ -322,7 +341,9 @@ fn node(
                     return None;
                 }
                 match at.keys.get(key) {
-                    Some(Target::Child(child)) => node(c, trie, tally, child, human, depth + 1)?,
+                    Some(Target::Child(child)) => {
+                        node::<HUMAN>(c, trie, tally, child, depth + 1)?;
+                    }
                     _ => c.skip()?,
                 }
                 more = next_key(c)?;
