@@ -177,6 +177,14 @@ fn counted(server: &Server, program: &str, args: &[String], env: &[(&str, &str)]
     )
 }
 
+/// `check --profile PROFILE [EXTRA...] --format json --base-url BASE`.
+fn check(profile: &str, extra: &[&str], base: &str) -> Vec<String> {
+    let mut args = vec!["check", "--profile", profile];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--format", "json", "--base-url", base]);
+    args.into_iter().map(String::from).collect()
+}
+
 /// Median wall seconds and peak RSS (KiB) of `runs` audits.
 fn time_audit(exe: &str, args: &[String], env: &[(&str, &str)], runs: usize) -> (f64, f64) {
     let (mut w, mut r) = (vec![], vec![]);
@@ -295,18 +303,7 @@ fn main() {
             ("HIBOB_SERVICE_USER_ID", ID),
             ("HIBOB_SERVICE_USER_TOKEN", TOKEN),
         ];
-        let audit_args: Vec<String> = [
-            "check",
-            "--profile",
-            "activtrak",
-            "--format",
-            "json",
-            "--base-url",
-            &base,
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let audit_args = check("activtrak", &[], &base);
         let curl_args = vec!["-K".to_string(), config.display().to_string()];
         let sh_args = vec!["-c".to_string(), by_hand];
 
@@ -391,20 +388,7 @@ fn main() {
             // The heaviest shipped profile: the per-employee tables, documents and balance
             // after the search.
             let plan = Calls::stackone(&t);
-            let with = |base: &str| -> Vec<String> {
-                [
-                    "check",
-                    "--profile",
-                    "stackone",
-                    "--format",
-                    "json",
-                    "--base-url",
-                    base,
-                ]
-                .iter()
-                .map(|s| s.to_string())
-                .collect()
-            };
+            let with = |base: &str| check("stackone", &[], base);
             let args_s = with(&base);
             measure(exe, &args_s, &env);
             let (calls_s, bytes_s) = counted(&server, exe, &args_s, &env);
@@ -432,19 +416,7 @@ fn main() {
             let search_mb = tx.search.len() as f64 / 1_048_576.0;
             let sx = serve(tx.clone());
             let base_x = format!("http://127.0.0.1:{}/v1", sx.port);
-            let args: Vec<String> = [
-                "check",
-                "--profile",
-                "activtrak",
-                "--excess",
-                "--format",
-                "json",
-                "--base-url",
-                &base_x,
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+            let args = check("activtrak", &["--excess"], &base_x);
             measure(exe, &args, &env);
             let (calls_x, bytes_x) = counted(&sx, exe, &args, &env);
             let (mut xw, mut xr) = (vec![], vec![]);

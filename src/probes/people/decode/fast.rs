@@ -47,6 +47,24 @@ impl Cursor<'_> {
         Some(b)
     }
 
+    /// After `{`: true when a key follows (its quote consumed), false at `}`.
+    #[inline(always)]
+    fn first_key(&mut self) -> Fast<bool> {
+        match self.token()? {
+            b'}' => Some(false),
+            b'"' => Some(true),
+            _ => None,
+        }
+    }
+
+    /// A key, after its quote, and the colon after it: where its bytes are, and whether they
+    /// are ASCII.
+    #[inline(always)]
+    fn key(&mut self) -> Fast<(usize, usize, bool)> {
+        let key = self.string()?;
+        (self.token()? == b':').then_some(key)
+    }
+
     /// A string after its quote, without escapes or control characters: its start, its end,
     /// and whether it is ASCII.
     #[inline(always)]
@@ -236,18 +254,10 @@ pub(super) fn record(buf: &[u8], trie: &Trie, tally: &mut Tally) -> Option<usize
     if c.token()? != b'{' {
         return None;
     }
-    let mut more = match c.token()? {
-        b'}' => false,
-        b'"' => true,
-        _ => return None,
-    };
+    let mut more = c.first_key()?;
     while more {
-        let (a, b, _) = c.string()?;
-        let key = buf.get(a..b)?;
-        if c.token()? != b':' {
-            return None;
-        }
-        match trie.record.get(key) {
+        let (a, b, _) = c.key()?;
+        match trie.record.get(buf.get(a..b)?) {
             Some(Target::Child(child)) => node::<false>(&mut c, trie, tally, child, 1)?,
             Some(Target::HumanReadable) => node::<true>(&mut c, trie, tally, 0, 1)?,
             Some(Target::Slash(slot)) => {
@@ -329,18 +339,10 @@ fn node<const HUMAN: bool>(
         }
         b'{' if depth < DEEP => {
             mark(tally, VALUE);
-            let mut more = match c.token()? {
-                b'}' => false,
-                b'"' => true,
-                _ => return None,
-            };
+            let mut more = c.first_key()?;
             while more {
-                let (a, b, _) = c.string()?;
-                let key = c.buf.get(a..b)?;
-                if c.token()? != b':' {
-                    return None;
-                }
-                match at.keys.get(key) {
+                let (a, b, _) = c.key()?;
+                match at.keys.get(c.buf.get(a..b)?) {
                     Some(Target::Child(child)) => {
                         node::<HUMAN>(c, trie, tally, child, depth + 1)?;
                     }
@@ -376,13 +378,9 @@ fn slash(c: &mut Cursor, tally: &mut Tally, role: Role) -> Fast<()> {
     if c.token()? != b'{' {
         return None;
     }
-    let mut more = match c.token()? {
-        b'}' => false,
-        b'"' => true,
-        _ => return None,
-    };
+    let mut more = c.first_key()?;
     while more {
-        let (a, b, ascii) = c.string()?;
+        let (a, b, ascii) = c.key()?;
         if !ascii {
             return None;
         }
@@ -391,9 +389,6 @@ fn slash(c: &mut Cursor, tally: &mut Tally, role: Role) -> Fast<()> {
             b"humanReadable" => Some(true),
             _ => None,
         };
-        if c.token()? != b':' {
-            return None;
-        }
         match human {
             Some(human) => {
                 if c.token()? != b'"' {

@@ -10,7 +10,7 @@
 use std::io::{self, Read};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 
-use super::scan::{Class, ScanError, Scanner, Source};
+use super::scan::{Class, ErrorAt, Scanner, Source};
 use super::{Tally, Trie};
 use crate::probes::DecodeError;
 
@@ -60,7 +60,7 @@ pub(super) fn scan_in(
         }
         match scanned {
             Ok(Ok(tally)) => Ok(tally),
-            Ok(Err(e)) => Err(error(e)),
+            Ok(Err(e)) => Err(error(&e)),
             Err(_) => Err(DecodeError::new(
                 "the answer could not be read (internal error)",
             )),
@@ -157,7 +157,7 @@ pub(super) fn scan_here(
     if source.failed {
         return Err(DecodeError::broken());
     }
-    scanned.map_err(error)
+    scanned.map_err(|e| error(&e))
 }
 
 struct Here<'r> {
@@ -184,7 +184,7 @@ impl Source for &mut Here<'_> {
 }
 
 /// A scan error as the decoder reports it: its class and position, never the bytes.
-fn error(e: ScanError) -> DecodeError {
+fn error(e: &ErrorAt) -> DecodeError {
     let at = format!("line {} column {}", e.line, e.column);
     DecodeError::new(match e.class {
         Class::Eof => format!("the JSON ends early (truncated at {at})"),
