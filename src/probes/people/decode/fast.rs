@@ -9,7 +9,7 @@
 
 use super::keys::Target;
 use super::scan::find_special;
-use super::{EMPTY, Role, Tally, Trie, VALUE};
+use super::{EMPTY, Role, Tally, Trie, VALUE, same};
 
 /// Gives up: the general walk takes over.
 type Fast<T> = Option<T>;
@@ -21,9 +21,68 @@ const DEEP: u32 = 16;
 struct Cursor<'a> {
     buf: &'a [u8],
     i: usize,
+    guesses: &'a mut Guesses,
+}
+
+/// The keys of the last record read, by object and by place: the next record most likely has
+/// the same keys in the same order, and a key guessed right costs one comparison (no search for
+/// its end, no lookup).
+#[derive(Default)]
+pub(super) struct Guesses {
+    objects: Vec<Vec<Guess>>,
+}
+
+#[derive(Default)]
+struct Guess {
+    /// A key read by [`Cursor::string`]: no quote, backslash or control character in it.
+    key: Vec<u8>,
+    target: Option<Target>,
+    set: bool,
 }
 
 impl Cursor<'_> {
+    /// The next key (after its quote) and the colon after it, with what it stands for: first
+    /// the key at the same place of the same object in the last record, then by `lookup`.
+    #[inline(always)]
+    fn known_key(
+        &mut self,
+        object: usize,
+        place: usize,
+        lookup: impl Fn(&[u8]) -> Option<Target>,
+    ) -> Fast<Option<Target>> {
+        let buf = self.buf;
+        let at = self.i;
+        if let Some(g) = self.guesses.objects.get(object).and_then(|o| o.get(place))
+            && g.set
+            && buf.get(at + g.key.len()) == Some(&b'"')
+            && buf
+                .get(at..at + g.key.len())
+                .is_some_and(|k| same(k, &g.key))
+        {
+            let target = g.target;
+            self.i = at + g.key.len() + 1;
+            return (self.token()? == b':').then_some(target);
+        }
+        let (a, b, _) = self.key()?;
+        let key = buf.get(a..b)?;
+        let target = lookup(key);
+        if self.guesses.objects.len() <= object {
+            self.guesses.objects.resize_with(object + 1, Vec::new);
+        }
+        if let Some(o) = self.guesses.objects.get_mut(object) {
+            if o.len() <= place {
+                o.resize_with(place + 1, Guess::default);
+            }
+            if let Some(g) = o.get_mut(place) {
+                g.key.clear();
+                g.key.extend_from_slice(key);
+                g.target = target;
+                g.set = true;
+            }
+        }
+        Some(target)
+    }
+
     /// The next byte after whitespace, consumed.
     #[inline(always)]
     fn token(&mut self) -> Fast<u8> {
@@ -249,15 +308,22 @@ impl Cursor<'_> {
 /// One employee record, from its `{` (after whitespace) at the start of `buf`: the bytes it
 /// took, with the record's marks and captures in `tally`; `None` to leave it to the general
 /// walk (the caller then resets the record's state).
-pub(super) fn record(buf: &[u8], trie: &Trie, tally: &mut Tally) -> Option<usize> {
-    let mut c = Cursor { buf, i: 0 };
+pub(super) fn record(
+    buf: &[u8],
+    trie: &Trie,
+    tally: &mut Tally,
+    guesses: &mut Guesses,
+) -> Option<usize> {
+    let mut c = Cursor { buf, i: 0, guesses };
     if c.token()? != b'{' {
         return None;
     }
     let mut more = c.first_key()?;
+    let mut place = 0;
     while more {
-        let (a, b, _) = c.key()?;
-        match trie.record.get(buf.get(a..b)?) {
+        let target = c.known_key(0, place, |key| trie.record.get(key))?;
+        place += 1;
+        match target {
             Some(Target::Child(child)) => node::<false>(&mut c, trie, tally, child, 1)?,
             Some(Target::HumanReadable) => node::<true>(&mut c, trie, tally, 0, 1)?,
             Some(Target::Slash(slot)) => {
@@ -340,9 +406,12 @@ fn node<const HUMAN: bool>(
         b'{' if depth < DEEP => {
             mark(tally, VALUE);
             let mut more = c.first_key()?;
+            let object = 1 + 2 * node_at + usize::from(HUMAN);
+            let mut place = 0;
             while more {
-                let (a, b, _) = c.key()?;
-                match at.keys.get(c.buf.get(a..b)?) {
+                let target = c.known_key(object, place, |key| at.keys.get(key))?;
+                place += 1;
+                match target {
                     Some(Target::Child(child)) => {
                         node::<HUMAN>(c, trie, tally, child, depth + 1)?;
                     }

@@ -5,6 +5,7 @@
 
 use super::Tally;
 use super::Trie;
+use super::fast::Guesses;
 
 /// Where the answer's bytes come from, one chunk at a time.
 pub(super) trait Source {
@@ -102,6 +103,8 @@ pub(super) struct Scanner<'t, S> {
     stack: Vec<u8>,
     pub(super) trie: &'t Trie,
     pub(super) tally: Tally,
+    /// The fast path's guesses of the next record's keys.
+    pub(super) guesses: Guesses,
 }
 
 impl<'t, S: Source> Scanner<'t, S> {
@@ -120,6 +123,7 @@ impl<'t, S: Source> Scanner<'t, S> {
             stack: Vec::new(),
             trie,
             tally,
+            guesses: Guesses::default(),
         }
     }
 

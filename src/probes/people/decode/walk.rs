@@ -79,7 +79,7 @@ impl<S: Source> Scanner<'_, S> {
         while more {
             // A record wholly in this chunk is read by the fast path, if it can.
             let rest = self.buf.get(self.pos..self.end).unwrap_or_default();
-            match fast::record(rest, self.trie, &mut self.tally) {
+            match fast::record(rest, self.trie, &mut self.tally, &mut self.guesses) {
                 Some(n) => self.pos += n,
                 None => {
                     self.tally.reset_employee();
