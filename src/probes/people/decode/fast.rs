@@ -27,6 +27,9 @@ struct Cursor<'a> {
 /// The keys of the last record read, by object and by place: the next record most likely has
 /// the same keys in the same order, and a key guessed right costs one comparison (no search for
 /// its end, no lookup).
+/// Objects, and places in an object, beyond this are not guessed.
+const GUESSED: usize = 256;
+
 #[derive(Default)]
 pub(super) struct Guesses {
     objects: Vec<Vec<Guess>>,
@@ -66,6 +69,10 @@ impl Cursor<'_> {
         let (a, b, _) = self.key()?;
         let key = buf.get(a..b)?;
         let target = lookup(key);
+        // The guesses stay small whatever the answer: so many objects, so many places.
+        if object >= GUESSED || place >= GUESSED {
+            return Some(target);
+        }
         if self.guesses.objects.len() <= object {
             self.guesses.objects.resize_with(object + 1, Vec::new);
         }
