@@ -1,17 +1,21 @@
-//! The people search's decoder: the answer read once, parsed from the slice (on two threads
-//! when large), and reduced to counts per tracked field and lifecycle tallies.
+//! The people search's decoder: the answer scanned while it is read, and reduced to counts per
+//! tracked field and lifecycle tallies.
 
+mod fast;
+mod feed;
+mod keys;
+mod scan;
+#[cfg(test)]
 mod visit;
+mod walk;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
-use serde::de::DeserializeSeed;
-
 use super::{ID, LIFECYCLE, STATUS, Tracked};
 use crate::client::body::DecodeError;
 use crate::observations::{FieldCounts, LifecycleCount, PeopleCounts};
-use visit::TopSeed;
+use keys::{Keys, Target};
 
 /// Per employee: what was seen for one tracked field.
 const ABSENT: u8 = 0;
@@ -34,18 +38,66 @@ struct Trie {
     roles: Vec<Role>,
     /// Slash keys at the record's top level (`/work/title`), present only for non-null values.
     slash: Vec<(Box<str>, usize)>,
+    /// The keys looked for at the record's top level: node 0's children, then the slash keys,
+    /// then `humanReadable`.
+    record: Keys,
 }
 
 #[derive(Default)]
 struct Node {
     children: Vec<(Box<str>, usize)>,
+    /// The same, for the scanner.
+    keys: Keys,
     slots: Vec<usize>,
+    /// One of the slots keeps its value (an ID, a lifecycle value or label, a status).
+    captures: bool,
 }
 
+#[inline]
 fn find(list: &[(Box<str>, usize)], key: &[u8]) -> Option<usize> {
     list.iter()
-        .find(|(k, _)| k.as_bytes() == key)
+        .find(|(k, _)| same(k.as_bytes(), key))
         .map(|(_, i)| *i)
+}
+
+/// Byte equality for short keys, without a call to `memcmp` and without a loop over the last
+/// bytes: whole words, the last of them overlapping the one before.
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 <= n {
+            if word(a, i) != word(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        return i == n || word(a, n - 8) == word(b, n - 8);
+    }
+    if n >= 4 {
+        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
+    }
+    n == 0 || (a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last())
+}
+
+/// Eight bytes from `at` (`None` past the end, which `same` never asks for).
+#[inline(always)]
+fn word(s: &[u8], at: usize) -> Option<u64> {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(s.get(at..at + 8)?);
+    Some(u64::from_le_bytes(w))
+}
+
+/// Four bytes from `at`.
+#[inline(always)]
+fn half(s: &[u8], at: usize) -> Option<u32> {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(s.get(at..at + 4)?);
+    Some(u32::from_le_bytes(w))
 }
 
 impl Trie {
@@ -54,6 +106,7 @@ impl Trie {
             nodes: vec![Node::default()],
             roles: Vec::new(),
             slash: Vec::new(),
+            record: Keys::default(),
         };
         for (slot, t) in tracked.iter().enumerate() {
             let mut node = 0;
@@ -80,148 +133,118 @@ impl Trie {
             trie.slash
                 .push((format!("/{}", t.field_id.replace('.', "/")).into(), slot));
         }
+        for node in &mut trie.nodes {
+            for (key, child) in &node.children {
+                node.keys.insert(key.as_bytes(), Target::Child(*child));
+            }
+        }
+        if let Some(root) = trie.nodes.first() {
+            for (key, child) in &root.children {
+                trie.record.insert(key.as_bytes(), Target::Child(*child));
+            }
+        }
+        for (key, slot) in &trie.slash {
+            trie.record.insert(key.as_bytes(), Target::Slash(*slot));
+        }
+        trie.record.insert(b"humanReadable", Target::HumanReadable);
+        for node in &mut trie.nodes {
+            node.captures = node
+                .slots
+                .iter()
+                .any(|&slot| trie.roles.get(slot).is_some_and(|r| *r != Role::Count));
+        }
         trie
     }
 }
 
 /// Decodes a search answer into counts for `tracked`.
 ///
-/// The whole answer is read into memory (once, sized by `Content-Length`), then parsed from
-/// the slice: several times faster than parsing from the stream. Large answers are parsed in
-/// two halves on two threads; see [`parallel`].
+/// The answer is scanned while it arrives: the calling thread reads it in chunks and a second
+/// thread scans each chunk as soon as it is read (see `feed`), so that on a fast link the
+/// counts are ready right after the last byte, and only a few chunks are ever in memory. The
+/// scanner (`scan`, `walk`) checks the JSON exactly as serde_json did, but looks only at the
+/// keys on the tracked paths; everything else is skipped without being decoded.
 pub fn decode(body: &mut dyn Read, tracked: &[Tracked]) -> Result<PeopleCounts, DecodeError> {
     let trie = Trie::build(tracked);
-    let mut bytes = Vec::new();
-    body.read_to_end(&mut bytes)
-        .map_err(|_| DecodeError::broken())?;
-    if bytes.len() >= PARALLEL_MIN
-        && let Some(counts) = parallel(&mut bytes, &trie, tracked)
-    {
-        return Ok(counts);
-    }
-    let (counts, _, _) = parse(&bytes, &trie, tracked).map_err(|e| DecodeError::from_json(&e))?;
-    Ok(counts)
+    let tally = feed::scan(body, &trie, tracked.len())?;
+    Ok(tally.finish(tracked))
 }
 
-/// Answers at least this large are parsed on two threads.
-const PARALLEL_MIN: usize = 4 << 20;
-
-/// The shape HiBob answers with, which the two-thread parse relies on.
-const PREFIX: &[u8] = b"{\"employees\":[";
-
-/// Parses one whole answer. Returns the counts, whether the sample employee is active, and
-/// how many top-level keys the answer had.
-fn parse(
-    bytes: &[u8],
-    trie: &Trie,
-    tracked: &[Tracked],
-) -> Result<(PeopleCounts, bool, usize), serde_json::Error> {
-    let mut tally = Tally::new(tracked.len());
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let keys = TopSeed {
-        trie,
-        tally: &mut tally,
-    }
-    .deserialize(&mut de)?;
-    de.end()?;
-    let active = tally.sample_is_active;
-    Ok((tally.finish(tracked), active, keys))
-}
-
-/// Parses the answer in two halves at once, when it has HiBob's shape
-/// (`{"employees":[{...},{...},...]...}`), and returns None to fall back to one thread.
-///
-/// The split is a `},{` near the middle. The first half is copied and closed with `]}`; the
-/// second is opened in place with `{"employees":[` (the bytes it overwrites are restored on
-/// fallback). Both must parse. The first half then proves the split was a boundary between two
-/// employee records: had it been inside a string or a nested array, its brackets or quotes could
-/// not balance. Memory stays at 1.5 times the answer.
-fn parallel(bytes: &mut [u8], trie: &Trie, tracked: &[Tracked]) -> Option<PeopleCounts> {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
-    if !bytes[start..].starts_with(PREFIX) {
-        return None;
-    }
-    let mid = bytes.len() / 2;
-    let k = mid + bytes[mid..].windows(3).position(|w| w == b"},{")?;
-    let open = k + 2 - PREFIX.len();
-    if open <= start + PREFIX.len() {
-        return None;
-    }
-    let mut first = Vec::with_capacity(k + 3);
-    first.extend_from_slice(&bytes[..=k]);
-    first.extend_from_slice(b"]}");
-    let mut saved = [0u8; PREFIX.len()];
-    saved.copy_from_slice(&bytes[open..k + 2]);
-    bytes[open..k + 2].copy_from_slice(PREFIX);
-    let second = &bytes[open..];
-    let (a, b) = std::thread::scope(|s| {
-        let other = s.spawn(|| parse(second, trie, tracked));
-        let a = parse(&first, trie, tracked);
-        (a, other.join())
-    });
-    match (a, b) {
-        // The first half must hold nothing but the employee array: had the split fallen in
-        // another top-level array after it, the first half would show a second key.
-        (Ok((a, a_active, 1)), Ok(Ok((b, b_active, _)))) => {
-            Some(merge((a, a_active), (b, b_active)))
-        }
-        _ => {
-            bytes[open..k + 2].copy_from_slice(&saved);
-            None
-        }
-    }
-}
-
-/// Adds the second half's counts to the first's. The sample employee is the first half's,
-/// unless only the second half has an active one.
-fn merge(
-    (mut a, a_active): (PeopleCounts, bool),
-    (b, b_active): (PeopleCounts, bool),
-) -> PeopleCounts {
-    a.employees += b.employees;
-    for (id, c) in b.fields {
-        let e = a.fields.entry(id).or_default();
-        e.present += c.present;
-        e.absent += c.absent;
-        e.empty += c.empty;
-    }
-    for l in b.lifecycle {
-        match a
-            .lifecycle
-            .iter_mut()
-            .find(|x| x.value == l.value && x.label == l.label)
-        {
-            Some(x) => x.employees += l.employees,
-            None => a.lifecycle.push(l),
-        }
-    }
-    a.lifecycle.sort();
-    for (s, n) in b.statuses {
-        *a.statuses.entry(s).or_default() += n;
-    }
-    if a.sample_employee.is_none() || (!a_active && b_active) {
-        a.sample_employee = b.sample_employee.or(a.sample_employee);
-    }
-    a
-}
-
-/// Small strings seen many times (lifecycle values), stored once.
+/// Small strings seen many times (lifecycle values), stored once. Found by their length
+/// first, then by comparing bytes (an answer repeats a handful of values); by hashing once a
+/// length has many.
 #[derive(Default)]
 struct Interner {
     strings: Vec<String>,
+    by_len: Vec<Vec<usize>>,
+    index: HashMap<Box<[u8]>, usize>,
 }
 
+/// Strings of one length compared one by one, at most; more are found by hashing.
+const FEW: usize = 8;
+/// Strings longer than this are found by hashing.
+const SHORT: usize = 64;
+
 impl Interner {
-    fn intern(&mut self, s: &str) -> usize {
-        match self.strings.iter().position(|x| x == s) {
-            Some(i) => i,
-            None => {
-                self.strings.push(s.to_string());
-                self.strings.len() - 1
+    /// `s` is valid UTF-8 (a checked JSON string).
+    #[inline]
+    fn intern(&mut self, s: &[u8]) -> usize {
+        let few = self
+            .by_len
+            .get(s.len())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for &i in few {
+            if self.strings.get(i).is_some_and(|x| same(x.as_bytes(), s)) {
+                return i;
             }
         }
+        self.intern_slow(s)
+    }
+
+    #[inline(never)]
+    fn intern_slow(&mut self, s: &[u8]) -> usize {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = self.strings.len();
+        self.strings.push(String::from_utf8_lossy(s).into_owned());
+        if s.len() <= SHORT {
+            if self.by_len.len() <= s.len() {
+                self.by_len.resize_with(s.len() + 1, Vec::new);
+            }
+            if let Some(few) = self.by_len.get_mut(s.len()).filter(|f| f.len() < FEW) {
+                few.push(i);
+                return i;
+            }
+        }
+        self.index.insert(s.into(), i);
+        i
     }
 }
+
+/// Hashes the interner's small indices (never bytes from the answer): one multiplication.
+#[derive(Default, Clone, Copy)]
+struct IndexHasher(u64);
+
+impl std::hash::Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type IndexMap<K> = HashMap<K, u64, std::hash::BuildHasherDefault<IndexHasher>>;
 
 /// The current employee's captured values, as interned indices.
 #[derive(Default, Clone, Copy)]
@@ -237,10 +260,10 @@ struct Tally {
     /// The current employee's state per slot.
     seen: Vec<u8>,
     current: Captured,
-    current_id: String,
+    current_id: Vec<u8>,
     interner: Interner,
-    lifecycle: HashMap<(Option<usize>, Option<usize>), u64>,
-    statuses: HashMap<usize, u64>,
+    lifecycle: IndexMap<(Option<usize>, Option<usize>)>,
+    statuses: IndexMap<usize>,
     sample: Option<String>,
     sample_is_active: bool,
 }
@@ -252,10 +275,10 @@ impl Tally {
             counts: vec![FieldCounts::default(); slots],
             seen: vec![ABSENT; slots],
             current: Captured::default(),
-            current_id: String::new(),
+            current_id: Vec::new(),
             interner: Interner::default(),
-            lifecycle: HashMap::new(),
-            statuses: HashMap::new(),
+            lifecycle: IndexMap::default(),
+            statuses: IndexMap::default(),
             sample: None,
             sample_is_active: false,
         }
@@ -267,17 +290,30 @@ impl Tally {
         }
     }
 
+    #[cfg(test)]
     fn capture(&mut self, role: Role, human: bool, value: &str) {
+        self.capture_bytes(role, human, value.as_bytes());
+    }
+
+    /// Keeps a value for the current employee: `value` is valid UTF-8.
+    fn capture_bytes(&mut self, role: Role, human: bool, value: &[u8]) {
         match (role, human) {
             (Role::Lifecycle, false) => self.current.lifecycle = Some(self.interner.intern(value)),
             (Role::Lifecycle, true) => self.current.label = Some(self.interner.intern(value)),
             (Role::Status, false) => self.current.status = Some(self.interner.intern(value)),
             (Role::Id, false) => {
                 self.current_id.clear();
-                self.current_id.push_str(value);
+                self.current_id.extend_from_slice(value);
             }
             _ => {}
         }
+    }
+
+    /// Forgets what was seen of the current employee (to read the record again).
+    fn reset_employee(&mut self) {
+        self.seen.fill(ABSENT);
+        self.current = Captured::default();
+        self.current_id.clear();
     }
 
     fn finish_employee(&mut self) {
@@ -306,7 +342,7 @@ impl Tally {
         if !self.current_id.is_empty()
             && (self.sample.is_none() || (active && !self.sample_is_active))
         {
-            self.sample = Some(self.current_id.clone());
+            self.sample = Some(String::from_utf8_lossy(&self.current_id).into_owned());
             self.sample_is_active = active;
         }
         self.current_id.clear();
@@ -343,5 +379,7 @@ impl Tally {
     }
 }
 
+#[cfg(test)]
+mod compare;
 #[cfg(test)]
 mod tests;

@@ -121,11 +121,11 @@ fn lifecycle_values_labels_and_an_active_sample_are_tallied() {
     assert_eq!(c.fields["internal.lifecycleStatus"].absent, 1);
 }
 
-/// A large answer, parsed on two threads, counts exactly as one thread does; and when the
-/// split near the middle falls inside a string or a nested array, the parse falls back to
-/// one thread, with the buffer restored.
+/// A large answer, scanned while it is read, counts exactly as serde_json's visitors do, in
+/// chunks of any size (a trap of brackets and quotes sits at the start, the middle and the end
+/// of every record, so that chunks end inside strings, keys and nested arrays).
 #[test]
-fn two_threads_count_as_one_does() {
+fn chunks_count_as_the_whole_answer_does() {
     let t = tracked(&[
         ("root.id", "id"),
         ("root.email", "email"),
@@ -134,14 +134,13 @@ fn two_threads_count_as_one_does() {
         ("internal.status", "internal.status"),
     ]);
     let trie = Trie::build(&t);
-    let n = 60_000;
+    let n = 5_000;
     for trap in ["", r#","a":"},{","#, r#","b":[{},{}],"#] {
         let records: Vec<String> = (0..n)
             .map(|i| {
                 let email = if i % 3 == 0 { "null".to_string() } else { format!("\"p{i}@x.test\"") };
                 let work = if i % 5 == 0 { String::new() } else { r#","work":{"title":"T"}"#.to_string() };
                 let status = if i % 7 == 0 { "Inactive" } else { "Active" };
-                // The trap sits at the start, the middle and the end of every record.
                 let pad = if trap.is_empty() { "," } else { trap };
                 format!(
                     r#"{{"x0":0{pad}"id":"{i}","email":{email}{work}{pad}"internal":{{"lifecycleStatus":"s{}","status":"{status}"}}{pad}"z":0}}"#,
@@ -150,41 +149,36 @@ fn two_threads_count_as_one_does() {
             })
             .collect();
         let body = format!(r#"{{"employees":[{}]}}"#, records.join(","));
-        assert!(body.len() > PARALLEL_MIN);
-        let one = parse(body.as_bytes(), &trie, &t).unwrap().0;
-        let two = decode(&mut body.as_bytes(), &t).unwrap();
-        assert_eq!(one, two, "trap `{trap}`");
-        assert_eq!(two.employees, n as u64);
-        let mut bytes = body.clone().into_bytes();
-        let split = parallel(&mut bytes, &trie, &t);
-        if trap.is_empty() {
+        let reference = visit::reference(body.as_bytes(), &trie, &t).unwrap();
+        assert_eq!(reference.employees, n as u64);
+        assert_eq!(
+            decode(&mut body.as_bytes(), &t).unwrap(),
+            reference,
+            "trap `{trap}`"
+        );
+        for chunk in [3, 4096] {
+            let threads = feed::scan_in(&mut body.as_bytes(), &trie, t.len(), chunk).unwrap();
             assert_eq!(
-                split.as_ref(),
-                Some(&one),
-                "the plain answer is parsed on two threads"
+                threads.finish(&t),
+                reference,
+                "trap `{trap}`, chunk {chunk}"
             );
-        } else {
-            assert!(split.is_none(), "trap `{trap}` must force the fallback");
-            assert_eq!(bytes, body.as_bytes(), "the buffer is restored");
+            let here = feed::scan_here(&mut body.as_bytes(), &trie, t.len(), chunk).unwrap();
+            assert_eq!(here.finish(&t), reference, "trap `{trap}`, chunk {chunk}");
         }
     }
 }
 
-/// Another top-level array after the employees, split in its middle, must not be counted.
+/// Another top-level array after the employees is not counted.
 #[test]
-fn a_split_in_another_top_level_array_falls_back() {
+fn another_top_level_array_is_not_counted() {
     let t = tracked(&[("root.id", "id")]);
-    let trie = Trie::build(&t);
     let employees: Vec<String> = (0..1000).map(|i| format!(r#"{{"id":"{i}"}}"#)).collect();
     let meta = vec![r#"{"x":1}"#; 1_000_000].join(",");
     let body = format!(
         r#"{{"employees":[{}],"meta":[{meta}]}}"#,
         employees.join(",")
     );
-    assert!(body.len() > PARALLEL_MIN);
-    let mut bytes = body.clone().into_bytes();
-    assert!(parallel(&mut bytes, &trie, &t).is_none());
-    assert_eq!(bytes, body.as_bytes());
     assert_eq!(decode(&mut body.as_bytes(), &t).unwrap().employees, 1000);
 }
 
@@ -223,5 +217,64 @@ fn bad_bodies_are_errors_that_quote_nothing() {
     ] {
         let err = decode(&mut body.as_bytes(), &t).unwrap_err();
         assert!(!err.message.contains("SENTINEL"), "{body}: {}", err.message);
+    }
+}
+
+/// A reader that counts what is read from it, and may fail after some bytes.
+struct Reader<'a> {
+    body: &'a [u8],
+    read: usize,
+    fail_after: Option<usize>,
+}
+
+impl std::io::Read for Reader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.fail_after.is_some_and(|n| self.read >= n) {
+            return Err(std::io::Error::other("connection reset"));
+        }
+        let n = buf.len().min(self.body.len() - self.read).min(10_000);
+        buf[..n].copy_from_slice(&self.body[self.read..self.read + n]);
+        self.read += n;
+        Ok(n)
+    }
+}
+
+/// An answer that is not JSON from its first byte is still read to its end, as when it was
+/// read whole before parsing: the bytes read are reported, and an answer past its limit is
+/// still found too large by the reader that counts them.
+#[test]
+fn an_early_error_still_reads_the_answer_to_its_end() {
+    let t = tracked(&[("root.id", "id")]);
+    let body = [&b"<html>"[..], &vec![b' '; 3_000_000]].concat();
+    let mut reader = Reader {
+        body: &body,
+        read: 0,
+        fail_after: None,
+    };
+    let err = decode(&mut reader, &t).unwrap_err();
+    assert!(!err.io, "{}", err.message);
+    assert!(
+        err.message.contains("malformed at line 1 column 1"),
+        "{}",
+        err.message
+    );
+    assert_eq!(reader.read, body.len());
+}
+
+/// A connection that breaks is reported as broken (and retried), whatever the JSON read so
+/// far, as when the answer was read whole first.
+#[test]
+fn a_broken_connection_wins_over_the_json() {
+    let t = tracked(&[("root.id", "id")]);
+    for body in [&b"{\"employees\":[{\"id\":\"1\"}"[..], b"<html>"] {
+        let mut body = body.to_vec();
+        body.extend(vec![b' '; 1_000_000]);
+        let mut reader = Reader {
+            body: &body,
+            read: 0,
+            fail_after: Some(500_000),
+        };
+        let err = decode(&mut reader, &t).unwrap_err();
+        assert!(err.io, "{}", err.message);
     }
 }

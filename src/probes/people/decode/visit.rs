@@ -1,10 +1,28 @@
-//! The serde visitors that walk a search answer without building a tree.
+//! The serde visitors that walked a search answer before the scanner: kept as the reference
+//! the tests compare the scanner with.
 
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::*;
+
+/// Parses one whole answer with serde_json and the visitors below.
+pub(super) fn reference(
+    bytes: &[u8],
+    trie: &Trie,
+    tracked: &[Tracked],
+) -> Result<PeopleCounts, serde_json::Error> {
+    let mut tally = Tally::new(tracked.len());
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    TopSeed {
+        trie,
+        tally: &mut tally,
+    }
+    .deserialize(&mut de)?;
+    de.end()?;
+    Ok(tally.finish(tracked))
+}
 
 /// The answer's top level: `{"employees": [...]}` (a bare array is accepted too).
 pub(super) struct TopSeed<'a> {

@@ -12,6 +12,13 @@
 //! Then the same tenant with 16 more categories audited with `check --profile activtrak
 //! --excess` (issue 15): its answer sizes, the growth of the search answer per employee, time
 //! and memory (`HIBOB_BENCH_EXCESS=0` skips it).
+//! Then the same calls over a shaped link (issue 16): the server waits a latency before each
+//! answer and sends all answers through one token bucket, a bandwidth shared by every
+//! connection at once. It prints the audit's time, `curl` making the same calls one after
+//! another, and the link's limit: all bytes over the bandwidth plus the latencies on the
+//! audit's critical path (see [`link_limit`]).
+//! `HIBOB_BENCH_LINK_MBIT` (default 200) and `HIBOB_BENCH_LINK_MS` (default 40) set the link;
+//! `HIBOB_BENCH_LINK=0` skips it.
 //! Set `HIBOB_BENCH_SIZES=1000,10000` to choose sizes, `HIBOB_BENCH_RUNS=N` for runs per tool.
 #![allow(clippy::disallowed_macros)] // a test or bench may say what it measures
 
@@ -22,305 +29,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::{Map, Value, json};
+use serde_json::json;
+
+mod link;
+mod tenant;
+
+use link::{Calls, Link, PIECE, link_limit};
+use tenant::{EXTRA, REQUESTED, Tenant, tenant, tenant_with};
 
 const ID: &str = "SERVICE-BENCH";
 const TOKEN: &str = "bench-token";
-
-/// HiBob's out-of-the-box fields the activtrak profile reads, with their categories and paths.
-const FIELDS: &[(&str, &str, &str, &str)] = &[
-    ("root.id", "root", "Basic info", "id"),
-    ("root.firstName", "root", "Basic info", "firstName"),
-    ("root.surname", "root", "Basic info", "surname"),
-    ("root.displayName", "root", "Basic info", "displayName"),
-    ("root.email", "root", "Basic info", "email"),
-    ("work.title", "work", "Work", "work.title"),
-    ("work.department", "work", "Work", "work.department"),
-    (
-        "work.employeeIdInCompany",
-        "work",
-        "Work",
-        "work.employeeIdInCompany",
-    ),
-    ("work.startDate", "work", "Work", "work.startDate"),
-    (
-        "work.workPhone",
-        "workContact",
-        "Work contact details",
-        "work.workPhone",
-    ),
-    (
-        "internal.lifecycleStatus",
-        "lifecycle",
-        "Lifecycle",
-        "internal.lifecycleStatus",
-    ),
-    (
-        "internal.status",
-        "lifecycle",
-        "Lifecycle",
-        "internal.status",
-    ),
-    (
-        "internal.terminationDate",
-        "lifecycle",
-        "Lifecycle",
-        "internal.terminationDate",
-    ),
-];
-
-/// For `check --excess`: the categories a tenant has beyond the ones above, as the fake HiBob of
-/// the tests has them (About, Address, EEO, ...), two fields each, the first of which is the one
-/// `--excess` asks for (not sensitive where the category has such a field), with a value of a
-/// typical length. Work contact details (above) is extra for activtrak too.
-const EXTRA: &[(&str, &str, [&str; 2], &str)] = &[
-    (
-        "about",
-        "About",
-        ["about.about", "about.hobbies"],
-        "Likes hiking and",
-    ),
-    (
-        "address",
-        "Address",
-        ["address.city", "address.country"],
-        "Springfield",
-    ),
-    (
-        "eeo",
-        "EEO",
-        ["eeo.jobCategory", "eeo.ethnicity"],
-        "Professionals",
-    ),
-    (
-        "emergency",
-        "Emergency",
-        ["emergency.contactName", "emergency.phone"],
-        "Alex Example",
-    ),
-    (
-        "employment",
-        "Employment",
-        ["payroll.employment.contract", "payroll.employment.type"],
-        "Permanent",
-    ),
-    (
-        "home",
-        "Home",
-        ["home.maritalStatus", "home.gender"],
-        "Married",
-    ),
-    (
-        "identification",
-        "Identification",
-        ["identification.ssn", "identification.passport"],
-        "123-45-6789",
-    ),
-    (
-        "jobsCatalog",
-        "Jobs",
-        ["employee.jobProfileId", "jobs.level"],
-        "2711468283",
-    ),
-    (
-        "payroll",
-        "Payroll",
-        ["payroll.salary.base", "payroll.salary.currency"],
-        "68000",
-    ),
-    (
-        "peopleAnalytics",
-        "People analytics",
-        [
-            "peopleAnalytics.lowRiskCounter",
-            "peopleAnalytics.atRiskCounter",
-        ],
-        "3",
-    ),
-    (
-        "personal",
-        "Personal",
-        ["personal.nationality", "personal.birthDate"],
-        "British",
-    ),
-    (
-        "personalContact",
-        "Personal contact details",
-        ["home.privateEmail", "home.mobilePhone"],
-        "alex@example.org",
-    ),
-    (
-        "training",
-        "Training",
-        ["training.course", "training.completed"],
-        "Onboarding",
-    ),
-    (
-        "userData",
-        "User data",
-        ["userData.username", "userData.locale"],
-        "alex.example",
-    ),
-    (
-        "workEligibility",
-        "Work eligibility",
-        ["workEligibility.visa", "workEligibility.expiry"],
-        "Tier 2",
-    ),
-];
-
-/// The fields the activtrak profile's search asks for.
-const REQUESTED: &[&str] = &[
-    "root.id",
-    "internal.lifecycleStatus",
-    "internal.status",
-    "root.firstName",
-    "root.surname",
-    "work.employeeIdInCompany",
-    "root.email",
-];
-
-struct Tenant {
-    metadata: Vec<u8>,
-    search: Vec<u8>,
-    policy_types: Vec<u8>,
-    whosout: Vec<u8>,
-    changes: Vec<u8>,
-    balance: Vec<u8>,
-}
-
-fn insert(map: &mut Map<String, Value>, path: &str, value: Value) {
-    match path.split_once('.') {
-        None => {
-            map.insert(path.into(), value);
-        }
-        Some((head, rest)) => {
-            if let Value::Object(inner) = map.entry(head).or_insert_with(|| json!({})) {
-                insert(inner, rest, value);
-            }
-        }
-    }
-}
-
-fn tenant(n: usize) -> Tenant {
-    tenant_with(n, false)
-}
-
-/// With `excess`, the metadata also lists the [`EXTRA`] categories, and the search answers the
-/// activtrak fields plus what `check --excess` asks for: one field of every other category
-/// (Work contact details' `work.workPhone` and each first field of [`EXTRA`]).
-fn tenant_with(n: usize, excess: bool) -> Tenant {
-    let mut fields: Vec<(String, String, String, String)> = FIELDS
-        .iter()
-        .map(|(id, cat, name, path)| {
-            (
-                id.to_string(),
-                cat.to_string(),
-                name.to_string(),
-                path.to_string(),
-            )
-        })
-        .collect();
-    let mut requested: Vec<&str> = REQUESTED.to_vec();
-    if excess {
-        for (cat, name, ids, _) in EXTRA {
-            for id in ids {
-                fields.push((
-                    id.to_string(),
-                    cat.to_string(),
-                    name.to_string(),
-                    id.to_string(),
-                ));
-            }
-        }
-        requested.push("work.workPhone");
-        requested.extend(EXTRA.iter().map(|(_, _, ids, _)| ids[0]));
-    }
-    let metadata: Vec<Value> = fields
-        .iter()
-        .map(|(id, cat, name, path)| {
-            json!({"id": id, "category": cat, "categoryId": cat, "categoryDisplayName": name,
-                   "name": id, "description": null, "jsonPath": path, "type": "text",
-                   "typeData": {}, "historical": false})
-        })
-        .collect();
-    let statuses = [
-        "employed",
-        "employed",
-        "employed",
-        "hired",
-        "terminated",
-        "leave",
-    ];
-    let employees: Vec<Value> = (0..n)
-        .map(|i| {
-            let lifecycle = statuses[i % statuses.len()];
-            let mut rec = Map::new();
-            let mut human = Map::new();
-            for field in &requested {
-                let path = fields
-                    .iter()
-                    .find(|f| f.0 == *field)
-                    .map(|f| f.3.as_str())
-                    .unwrap_or_default();
-                let extra = EXTRA
-                    .iter()
-                    .find(|(_, _, ids, _)| ids[0] == *field)
-                    .map(|(_, _, _, value)| *value);
-                let value = match *field {
-                    _ if extra.is_some() => json!(extra.unwrap_or_default()),
-                    "work.workPhone" => json!(format!("+44 20 7946 {:04}", i % 10_000)),
-                    "root.id" => json!(format!("3332883884{:09}", i)),
-                    "internal.lifecycleStatus" => json!(lifecycle),
-                    "internal.status" => json!(if matches!(lifecycle, "hired" | "terminated") {
-                        "Inactive"
-                    } else {
-                        "Active"
-                    }),
-                    "work.employeeIdInCompany" if i % 10 == 0 => Value::Null,
-                    "root.firstName" => json!(format!("First{i}")),
-                    "root.surname" => json!(format!("Surname{i}")),
-                    "root.email" => json!(format!("person{i}@example.com")),
-                    _ => json!(format!("E{i:06}")),
-                };
-                if !value.is_null() {
-                    rec.insert(
-                        format!("/{}", field.replace('.', "/")),
-                        json!({ "value": value }),
-                    );
-                    let label = if *field == "internal.lifecycleStatus" {
-                        json!(format!(
-                            "{}{}",
-                            lifecycle[..1].to_uppercase(),
-                            &lifecycle[1..]
-                        ))
-                    } else {
-                        value.clone()
-                    };
-                    insert(&mut human, path, label);
-                }
-                insert(&mut rec, path, value);
-            }
-            rec.insert("humanReadable".into(), Value::Object(human));
-            Value::Object(rec)
-        })
-        .collect();
-    Tenant {
-        metadata: Value::Array(metadata).to_string().into_bytes(),
-        search: json!({ "employees": employees }).to_string().into_bytes(),
-        policy_types: br#"{"policyTypes":["Holiday","Sick"]}"#.to_vec(),
-        whosout: json!({"outs": (0..n / 100).map(|i| json!({"employeeId": format!("3332883884{:09}", i),
-            "employeeDisplayName": format!("First{i}"), "policyTypeDisplayName": "Holiday", "type": "days",
-            "startDate": "2026-11-27", "endDate": "2026-11-28", "status": "approved"})).collect::<Vec<_>>()})
-        .to_string()
-        .into_bytes(),
-        changes: json!({"changes": (0..n / 50).map(|i| json!({"changeType": "Created", "requestId": i,
-            "employeeId": format!("3332883884{:09}", i), "policyTypeDisplayName": "Holiday"})).collect::<Vec<_>>()})
-        .to_string()
-        .into_bytes(),
-        balance: br#"{"employeeId":"1","policy":"Holiday","totalBalanceAsOfDate":12.5,"annualAllowance":25}"#.to_vec(),
-    }
-}
 
 struct Server {
     port: u16,
@@ -329,6 +47,10 @@ struct Server {
 }
 
 fn serve(tenant: Arc<Tenant>) -> Server {
+    serve_over(tenant, None)
+}
+
+fn serve_over(tenant: Arc<Tenant>, link: Option<Arc<Link>>) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let calls = Arc::new(AtomicU64::new(0));
@@ -336,15 +58,21 @@ fn serve(tenant: Arc<Tenant>) -> Server {
     let (c, b) = (calls.clone(), bytes.clone());
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let (t, c, b) = (tenant.clone(), c.clone(), b.clone());
-            std::thread::spawn(move || handle(stream, &t, &c, &b));
+            let (t, c, b, l) = (tenant.clone(), c.clone(), b.clone(), link.clone());
+            std::thread::spawn(move || handle(stream, &t, &c, &b, l.as_deref()));
         }
     });
     Server { port, calls, bytes }
 }
 
-/// Answers requests on one connection (keep-alive), with prepared bodies.
-fn handle(stream: TcpStream, t: &Tenant, calls: &AtomicU64, bytes: &AtomicU64) {
+/// Answers requests on one connection (keep-alive), with prepared bodies, over `link` if any.
+fn handle(
+    stream: TcpStream,
+    t: &Tenant,
+    calls: &AtomicU64,
+    bytes: &AtomicU64,
+    link: Option<&Link>,
+) {
     let _ = stream.set_nodelay(true);
     let Ok(mut out) = stream.try_clone() else {
         return;
@@ -384,6 +112,8 @@ fn handle(stream: TcpStream, t: &Tenant, calls: &AtomicU64, bytes: &AtomicU64) {
             "/v1/timeoff/whosout" => &t.whosout,
             "/v1/timeoff/requests/changes" => &t.changes,
             p if p.ends_with("/balance") => &t.balance,
+            p if p.starts_with("/v1/docs/people/") => &t.docs,
+            p if p.starts_with("/v1/people/") => &t.table,
             _ => b"{}",
         };
         calls.fetch_add(1, Ordering::Relaxed);
@@ -392,11 +122,20 @@ fn handle(stream: TcpStream, t: &Tenant, calls: &AtomicU64, bytes: &AtomicU64) {
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
             answer.len()
         );
-        if out
-            .write_all(head.as_bytes())
-            .and_then(|()| out.write_all(answer))
-            .is_err()
-        {
+        let sent = match link {
+            None => out
+                .write_all(head.as_bytes())
+                .and_then(|()| out.write_all(answer)),
+            Some(link) => {
+                std::thread::sleep(link.latency);
+                let whole = [head.as_bytes(), answer].concat();
+                whole.chunks(PIECE).try_for_each(|piece| {
+                    link.take(piece.len());
+                    out.write_all(piece)
+                })
+            }
+        };
+        if sent.is_err() {
             return;
         }
     }
@@ -439,6 +178,25 @@ fn counted(server: &Server, program: &str, args: &[String], env: &[(&str, &str)]
     )
 }
 
+/// `check --profile PROFILE [EXTRA...] --format json --base-url BASE`.
+fn check(profile: &str, extra: &[&str], base: &str) -> Vec<String> {
+    let mut args = vec!["check", "--profile", profile];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--format", "json", "--base-url", base]);
+    args.into_iter().map(String::from).collect()
+}
+
+/// Median wall seconds and peak RSS (KiB) of `runs` audits.
+fn time_audit(exe: &str, args: &[String], env: &[(&str, &str)], runs: usize) -> (f64, f64) {
+    let (mut w, mut r) = (vec![], vec![]);
+    for _ in 0..runs {
+        let (wall, rss) = measure(exe, args, env);
+        w.push(wall);
+        r.push(rss as f64);
+    }
+    (median(w), median(r))
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
@@ -476,6 +234,24 @@ fn main() {
     let mut excess_rows: Vec<String> = Vec::new();
     let mut excess_last = String::new();
     let mut last = String::new();
+    // The shaped link: `HIBOB_BENCH_LINK=0` skips it.
+    let link_setting = (std::env::var("HIBOB_BENCH_LINK").map_or(true, |v| v != "0")).then(|| {
+        let mbit: f64 = std::env::var("HIBOB_BENCH_LINK_MBIT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .filter(|m: &f64| *m > 0.0)
+            .unwrap_or(200.0);
+        let ms: u64 = std::env::var("HIBOB_BENCH_LINK_MS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(40);
+        (mbit, ms)
+    });
+    let mut link_rows: Vec<String> = Vec::new();
+    let mut link_last = String::new();
+    // `HIBOB_BENCH_STACKONE=0` skips the heaviest profile's plan.
+    let stackone_on = std::env::var("HIBOB_BENCH_STACKONE").map_or(true, |v| v != "0");
+    let mut stackone_rows: Vec<String> = Vec::new();
     for n in sizes {
         let t = Arc::new(tenant(n));
         let largest = t.search.len();
@@ -528,18 +304,7 @@ fn main() {
             ("HIBOB_SERVICE_USER_ID", ID),
             ("HIBOB_SERVICE_USER_TOKEN", TOKEN),
         ];
-        let audit_args: Vec<String> = [
-            "check",
-            "--profile",
-            "activtrak",
-            "--format",
-            "json",
-            "--base-url",
-            &base,
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let audit_args = check("activtrak", &[], &base);
         let curl_args = vec!["-K".to_string(), config.display().to_string()];
         let sh_args = vec!["-c".to_string(), by_hand];
 
@@ -574,6 +339,77 @@ fn main() {
         );
         last = format!("ratio_vs_curl={ratio:.2} peak_rss_mb={audit_mb:.1} calls={calls_made}");
 
+        let mut shaped_base = None;
+        if let Some((mbit, ms)) = link_setting {
+            // The same calls over a shaped link: a new server, the same answers.
+            let link = Arc::new(Link::new(mbit, ms));
+            let shaped = serve_over(t.clone(), Some(link.clone()));
+            let base_l = format!("http://127.0.0.1:{}/v1", shaped.port);
+            let args_l: Vec<String> = audit_args
+                .iter()
+                .map(|a| {
+                    if *a == base {
+                        base_l.clone()
+                    } else {
+                        a.clone()
+                    }
+                })
+                .collect();
+            let config_l = dir.join(format!("curl-link-{n}.cfg"));
+            let cfg = std::fs::read_to_string(&config).expect("read curl config");
+            std::fs::write(&config_l, cfg.replace(&base, &base_l)).expect("write curl config");
+            let curl_l = vec!["-K".to_string(), config_l.display().to_string()];
+            let calls = Calls::activtrak(&t);
+            assert_eq!(calls.count() as u64, calls_made, "the plan's calls");
+            let (limit, latencies) = link_limit(&calls, &link);
+            measure(exe, &args_l, &env);
+            let (mut lw, mut cw2, mut lr, mut lc) = (vec![], vec![], vec![], vec![]);
+            for _ in 0..runs {
+                let (w, _) = measure(exe, &args_l, &env);
+                let (c, _) = measure("curl", &curl_l, &[]);
+                lw.push(w);
+                cw2.push(c);
+                lr.push(w / c);
+                lc.push(w / limit);
+            }
+            let (ls, cs) = (median(lw), median(cw2));
+            let (vs_curl, vs_limit) = (median(lr), median(lc));
+            link_rows.push(format!(
+                "{n:>8} {:>10} {:>6} | {ls:>9.3} {cs:>9.3} {limit:>9.3} {latencies:>9.3} | {vs_curl:>8.2} {vs_limit:>8.2}",
+                calls.bytes(),
+                calls.count()
+            ));
+            link_last = format!(
+                "link: audit_s={ls:.3} curl_sequential_s={cs:.3} limit_s={limit:.3} ratio_vs_curl={vs_curl:.2} ratio_vs_limit={vs_limit:.2}"
+            );
+            shaped_base = Some((shaped, base_l, link));
+        }
+
+        if stackone_on {
+            // The heaviest shipped profile: the per-employee tables, documents and balance
+            // after the search.
+            let plan = Calls::stackone(&t);
+            let with = |base: &str| check("stackone", &[], base);
+            let args_s = with(&base);
+            measure(exe, &args_s, &env);
+            let (calls_s, bytes_s) = counted(&server, exe, &args_s, &env);
+            assert_eq!(calls_s, plan.count() as u64, "stackone's plan");
+            let (s_wall, s_rss) = time_audit(exe, &args_s, &env, runs);
+            let shaped = shaped_base.as_ref().map(|(_, base_l, link)| {
+                let args = with(base_l);
+                measure(exe, &args, &env);
+                let (wall, _) = time_audit(exe, &args, &env, runs);
+                (wall, link_limit(&plan, link).0)
+            });
+            let (link_s, link_limit_s) = shaped.unwrap_or((f64::NAN, f64::NAN));
+            stackone_rows.push(format!(
+                "{n:>8} {bytes_s:>10} {calls_s:>6} | {s_wall:>9.4} {:>9.1} {:>8.2} | {link_s:>9.3} {link_limit_s:>9.3} {:>8.2}",
+                s_rss / 1024.0,
+                s_wall / audit_s,
+                link_s / link_limit_s
+            ));
+        }
+
         if excess_on {
             // The same tenant with more categories, audited with --excess.
             let tx = Arc::new(tenant_with(n, true));
@@ -581,19 +417,7 @@ fn main() {
             let search_mb = tx.search.len() as f64 / 1_048_576.0;
             let sx = serve(tx.clone());
             let base_x = format!("http://127.0.0.1:{}/v1", sx.port);
-            let args: Vec<String> = [
-                "check",
-                "--profile",
-                "activtrak",
-                "--excess",
-                "--format",
-                "json",
-                "--base-url",
-                &base_x,
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+            let args = check("activtrak", &["--excess"], &base_x);
             measure(exe, &args, &env);
             let (calls_x, bytes_x) = counted(&sx, exe, &args, &env);
             let (mut xw, mut xr) = (vec![], vec![]);
@@ -613,6 +437,47 @@ fn main() {
         }
     }
     println!("{last}");
+    if let Some((mbit, ms)) = link_setting {
+        println!(
+            "\nshaped link: {mbit} Mbit/s shared by all connections, {ms} ms before each answer; limit = all bytes over the bandwidth + latencies on the critical path:"
+        );
+        println!(
+            "{:>8} {:>10} {:>6} | {:>9} {:>9} {:>9} {:>9} | {:>8} {:>8}",
+            "people",
+            "bytes",
+            "calls",
+            "audit s",
+            "curl s",
+            "limit s",
+            "latency s",
+            "vs curl",
+            "vs limit"
+        );
+        for row in &link_rows {
+            println!("{row}");
+        }
+        println!("{link_last}");
+    }
+    if !stackone_rows.is_empty() {
+        println!(
+            "\ncheck --profile stackone (the heaviest shipped profile: 4 tables, documents and a balance after the search), on loopback and on the shaped link:"
+        );
+        println!(
+            "{:>8} {:>10} {:>6} | {:>9} {:>9} {:>8} | {:>9} {:>9} {:>8}",
+            "people",
+            "bytes",
+            "calls",
+            "audit s",
+            "audit MB",
+            "vs plain",
+            "link s",
+            "limit s",
+            "vs limit"
+        );
+        for row in &stackone_rows {
+            println!("{row}");
+        }
+    }
     if !excess_rows.is_empty() {
         println!(
             "\ncheck --excess ({} more categories in the metadata, one field each asked for):",

@@ -1,0 +1,265 @@
+//! The scanner against serde_json: on arbitrary answers, valid and not, in chunks of any size,
+//! the scanner must count exactly what serde_json's visitors count, and refuse exactly what
+//! they refuse.
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn tracked() -> Vec<Tracked> {
+    [
+        ("root.id", "id"),
+        ("root.email", "email"),
+        ("work.title", "work.title"),
+        ("work", "work"),
+        ("internal.lifecycleStatus", "internal.lifecycleStatus"),
+        ("internal.status", "internal.status"),
+        ("a.b.c", "a.b.c"),
+    ]
+    .iter()
+    .map(|(id, path)| Tracked {
+        field_id: id.to_string(),
+        json_path: path.to_string(),
+    })
+    .collect()
+}
+
+/// Keys as they appear between quotes: tracked ones, slash keys, escaped spellings of both,
+/// and others.
+const KEYS: &[&str] = &[
+    "employees",
+    "id",
+    "email",
+    "work",
+    "title",
+    "internal",
+    "lifecycleStatus",
+    "status",
+    "humanReadable",
+    "value",
+    "a",
+    "b",
+    "c",
+    "/root/email",
+    "/work/title",
+    "/internal/lifecycleStatus",
+    "/internal/status",
+    "/root/id",
+    "x",
+    "",
+    "em\\u0061il",
+    "\\/internal\\/status",
+    "v\\u0061lue",
+    "\\ud800",
+    "\\u00e9",
+    "é",
+];
+
+/// Scalars, valid and not as serde_json reads them at a tracked path.
+const SCALARS: &[&str] = &[
+    "null",
+    "true",
+    "false",
+    "0",
+    "-0",
+    "12",
+    "-5",
+    "1.5",
+    "2e3",
+    "1e400",
+    "-1e400",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "\"\"",
+    "\"a\"",
+    "\"Active\"",
+    "\"employed\"",
+    "\"Employed\"",
+    "\"é\"",
+    "\"\\u00e9\"",
+    "\"\\ud800\"",
+    "\"\\ud83d\\ude00\"",
+    "\"\\n\"",
+    "[]",
+    "{}",
+];
+
+fn value() -> impl Strategy<Value = String> {
+    let leaf = prop::sample::select(SCALARS).prop_map(String::from);
+    leaf.prop_recursive(4, 48, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec((prop::sample::select(KEYS), inner), 0..5).prop_map(|kv| {
+                let members: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                format!("{{{}}}", members.join(","))
+            }),
+        ]
+    })
+}
+
+fn record() -> impl Strategy<Value = String> {
+    prop::collection::vec((prop::sample::select(KEYS), value()), 0..8).prop_map(|kv| {
+        let members: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+        format!("{{{}}}", members.join(","))
+    })
+}
+
+fn document() -> impl Strategy<Value = String> {
+    let records = || prop::collection::vec(record(), 0..6).prop_map(|r| r.join(","));
+    prop_oneof![
+        4 => (records(), value()).prop_map(|(r, v)| format!("{{\"employees\":[{r}],\"more\":{v}}}")),
+        4 => records().prop_map(|r| format!(" {{ \"employees\" : [ {r} ] }}\n")),
+        1 => records().prop_map(|r| format!("[{r}]")),
+        1 => value(),
+    ]
+}
+
+/// Bytes that break JSON in interesting ways.
+const BYTES: &[u8] = b"\"\\{}[],: \n0-e.nt\x01\xff\xc3";
+
+#[derive(Debug, Clone)]
+enum Change {
+    None,
+    Cut(prop::sample::Index),
+    Replace(prop::sample::Index, u8),
+    Insert(prop::sample::Index, u8),
+    Remove(prop::sample::Index),
+}
+
+fn change() -> impl Strategy<Value = Change> {
+    let byte = || prop::sample::select(BYTES);
+    let at = any::<prop::sample::Index>;
+    prop_oneof![
+        3 => Just(Change::None),
+        1 => at().prop_map(Change::Cut),
+        1 => (at(), byte()).prop_map(|(i, b)| Change::Replace(i, b)),
+        1 => (at(), byte()).prop_map(|(i, b)| Change::Insert(i, b)),
+        1 => at().prop_map(Change::Remove),
+    ]
+}
+
+fn apply(doc: &str, change: &Change) -> Vec<u8> {
+    let mut bytes = doc.as_bytes().to_vec();
+    let n = bytes.len().max(1);
+    match change {
+        Change::None => {}
+        Change::Cut(i) => bytes.truncate(i.index(n)),
+        Change::Replace(i, b) => {
+            if let Some(x) = bytes.get_mut(i.index(n)) {
+                *x = *b;
+            }
+        }
+        Change::Insert(i, b) => bytes.insert(i.index(n).min(bytes.len()), *b),
+        Change::Remove(i) => {
+            if !bytes.is_empty() {
+                bytes.remove(i.index(n).min(bytes.len() - 1));
+            }
+        }
+    }
+    bytes
+}
+
+/// The scanner's result, on one thread and on two, equals serde_json's.
+fn same_as_serde(bytes: &[u8], chunk: usize) -> Result<(), TestCaseError> {
+    let t = tracked();
+    let trie = Trie::build(&t);
+    let reference = visit::reference(bytes, &trie, &t);
+    for threads in [false, true] {
+        let mut body = bytes;
+        let scanned = if threads {
+            feed::scan_in(&mut body, &trie, t.len(), chunk)
+        } else {
+            feed::scan_here(&mut body, &trie, t.len(), chunk)
+        }
+        .map(|tally| tally.finish(&t));
+        match (&reference, &scanned) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(_), Err(e)) => prop_assert!(!e.io),
+            _ => prop_assert!(
+                false,
+                "serde_json: {:?}\nscanner ({} thread(s), chunks of {chunk}): {:?}\nanswer: {}",
+                reference,
+                if threads { 2 } else { 1 },
+                scanned.as_ref().map(|_| "counts").map_err(|e| &e.message),
+                String::from_utf8_lossy(bytes)
+            ),
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 600,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn the_scanner_counts_and_refuses_as_serde_json_does(
+        doc in document(),
+        change in change(),
+        chunk in prop_oneof![Just(1usize), 2usize..9, Just(256 * 1024)],
+    ) {
+        same_as_serde(&apply(&doc, &change), chunk)?;
+    }
+}
+
+/// serde_json's nesting limit holds where a visitor reads the value, not where it is skipped.
+#[test]
+fn the_nesting_limit_is_serde_json_s() {
+    for depth in 118..132 {
+        let nested = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        for record in [
+            format!(r#"{{"/internal/status":{{"value":{nested}}}}}"#),
+            format!(r#"{{"a":{{"b":{{"c":{nested}}}}}}}"#),
+            format!(r#"{{"x":{nested}}}"#),
+            format!(r#"{{"humanReadable":{{"a":{{"b":{nested}}}}}}}"#),
+        ] {
+            for doc in [
+                format!(r#"{{"employees":[{record}]}}"#),
+                format!("[{record}]"),
+            ] {
+                same_as_serde(doc.as_bytes(), 5).unwrap();
+                same_as_serde(doc.as_bytes(), 1 << 20).unwrap();
+            }
+        }
+    }
+}
+
+/// Invalid UTF-8 counts where serde_json checked it (tracked strings, slash values' keys and
+/// strings), and not where it skipped the string.
+#[test]
+fn utf8_is_checked_where_serde_json_checked_it() {
+    for value in [&b"\"\xff\""[..], b"\"a\xc3\"", b"\"\xc3\xa9\""] {
+        for (before, after) in [
+            (&br#"{"employees":[{"email":"#[..], &b"}]}"[..]),
+            (br#"{"employees":[{"x":"#, b"}]}"),
+            (br#"{"employees":[{"/internal/status":{"value":"#, b"}}]}"),
+            (br#"{"employees":[{"/internal/status":{"other":"#, b"}}]}"),
+            (br#"{"employees":[{"humanReadable":{"email":"#, b"}}]}"),
+            (br#"{"employees":[{"work":{"x":"#, b"}}]}"),
+        ] {
+            let doc = [before, value, after].concat();
+            same_as_serde(&doc, 3).unwrap();
+            same_as_serde(&doc, 1 << 20).unwrap();
+        }
+    }
+}
+
+/// A key that a visitor reads as bytes may hold control characters (serde_json allows them
+/// there, and only there); found by the property test above.
+#[test]
+fn control_characters_are_allowed_only_where_serde_json_allows_them() {
+    for doc in [
+        "{\"employees\":[{\"human\x01Readable\":null}]}",
+        "{\"employ\x01ees\":[]}",
+        "{\"employees\":[{\"work\":{\"ti\x01tle\":1}}]}",
+        "{\"employees\":[{\"x\":{\"a\x01\":1}}]}",
+        "{\"employees\":[{\"/internal/status\":{\"val\x01ue\":1}}]}",
+        "{\"employees\":[{\"email\":\"a\x01\"}]}",
+    ] {
+        same_as_serde(doc.as_bytes(), 2).unwrap();
+        same_as_serde(doc.as_bytes(), 1 << 20).unwrap();
+    }
+}

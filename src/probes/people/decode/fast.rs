@@ -1,0 +1,487 @@
+//! The fast path for one employee record: when the whole record lies in the current chunk and
+//! holds nothing unusual, it is walked here with its position in a register, then the general
+//! walk (`walk.rs`) is skipped. Anything else (the end of the chunk, an escape or a non-ASCII
+//! byte where a string's value matters, a number on a tracked path, deep nesting, an error of
+//! any kind) gives up, the record's state is reset, and the general walk reads the record
+//! again from its start. This path never decides that an answer is wrong: it only counts
+//! records that the general walk would count the same way, which the tests check by comparing
+//! both with serde_json on the same answers.
+
+use super::keys::Target;
+use super::scan::find_special;
+use super::{EMPTY, Role, Tally, Trie, VALUE, same};
+
+/// Gives up: the general walk takes over.
+type Fast<T> = Option<T>;
+
+/// Containers nested deeper than this, on a tracked path, are left to the general walk (which
+/// applies serde_json's limit of 128).
+const DEEP: u32 = 16;
+
+struct Cursor<'a> {
+    buf: &'a [u8],
+    i: usize,
+    guesses: &'a mut Guesses,
+}
+
+/// The keys of the last record read, by object and by place: the next record most likely has
+/// the same keys in the same order, and a key guessed right costs one comparison (no search for
+/// its end, no lookup).
+/// Objects, and places in an object, beyond this are not guessed.
+const GUESSED: usize = 256;
+
+#[derive(Default)]
+pub(super) struct Guesses {
+    objects: Vec<Vec<Guess>>,
+}
+
+#[derive(Default)]
+struct Guess {
+    /// A key read by [`Cursor::string`]: no quote, backslash or control character in it.
+    key: Vec<u8>,
+    target: Option<Target>,
+    set: bool,
+}
+
+impl Cursor<'_> {
+    /// The next key (after its quote) and the colon after it, with what it stands for: first
+    /// the key at the same place of the same object in the last record, then by `lookup`.
+    #[inline(always)]
+    fn known_key(
+        &mut self,
+        object: usize,
+        place: usize,
+        lookup: impl Fn(&[u8]) -> Option<Target>,
+    ) -> Fast<Option<Target>> {
+        let buf = self.buf;
+        let at = self.i;
+        if let Some(g) = self.guesses.objects.get(object).and_then(|o| o.get(place))
+            && g.set
+            && buf.get(at + g.key.len()) == Some(&b'"')
+            && buf
+                .get(at..at + g.key.len())
+                .is_some_and(|k| same(k, &g.key))
+        {
+            let target = g.target;
+            self.i = at + g.key.len() + 1;
+            return (self.token()? == b':').then_some(target);
+        }
+        let (a, b, _) = self.key()?;
+        let key = buf.get(a..b)?;
+        let target = lookup(key);
+        // The guesses stay small whatever the answer: so many objects, so many places.
+        if object >= GUESSED || place >= GUESSED {
+            return Some(target);
+        }
+        if self.guesses.objects.len() <= object {
+            self.guesses.objects.resize_with(object + 1, Vec::new);
+        }
+        if let Some(o) = self.guesses.objects.get_mut(object) {
+            if o.len() <= place {
+                o.resize_with(place + 1, Guess::default);
+            }
+            if let Some(g) = o.get_mut(place) {
+                g.key.clear();
+                g.key.extend_from_slice(key);
+                g.target = target;
+                g.set = true;
+            }
+        }
+        Some(target)
+    }
+
+    /// The next byte after whitespace, consumed.
+    #[inline(always)]
+    fn token(&mut self) -> Fast<u8> {
+        loop {
+            let b = *self.buf.get(self.i)?;
+            self.i += 1;
+            if b > b' ' {
+                return Some(b);
+            }
+            if !matches!(b, b' ' | b'\n' | b'\t' | b'\r') {
+                return None;
+            }
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    #[inline(always)]
+    fn peek(&mut self) -> Fast<u8> {
+        let b = self.token()?;
+        self.i -= 1;
+        Some(b)
+    }
+
+    /// After `{`: true when a key follows (its quote consumed), false at `}`.
+    #[inline(always)]
+    fn first_key(&mut self) -> Fast<bool> {
+        match self.token()? {
+            b'}' => Some(false),
+            b'"' => Some(true),
+            _ => None,
+        }
+    }
+
+    /// A key, after its quote, and the colon after it: where its bytes are, and whether they
+    /// are ASCII.
+    #[inline(always)]
+    fn key(&mut self) -> Fast<(usize, usize, bool)> {
+        let key = self.string()?;
+        (self.token()? == b':').then_some(key)
+    }
+
+    /// A string after its quote, without escapes or control characters: its start, its end,
+    /// and whether it is ASCII.
+    #[inline(always)]
+    fn string(&mut self) -> Fast<(usize, usize, bool)> {
+        let start = self.i;
+        let hay = self.buf.get(start..)?;
+        let (n, ascii) = find_special(hay);
+        if *hay.get(n)? != b'"' {
+            return None;
+        }
+        self.i = start + n + 1;
+        Some((start, start + n, ascii))
+    }
+
+    /// A string whose content does not matter: escapes are checked, not decoded.
+    #[inline(always)]
+    fn skip_string(&mut self) -> Fast<()> {
+        loop {
+            let hay = self.buf.get(self.i..)?;
+            let (n, _) = find_special(hay);
+            self.i += n + 1;
+            match *hay.get(n)? {
+                b'"' => return Some(()),
+                b'\\' => self.escape()?,
+                _ => return None,
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Fast<()> {
+        let c = *self.buf.get(self.i)?;
+        self.i += 1;
+        match c {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(()),
+            b'u' => {
+                let hex = self.buf.get(self.i..self.i + 4)?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                self.i += 4;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// The rest of a literal after its first byte.
+    #[inline(always)]
+    fn literal(&mut self, rest: &[u8]) -> Fast<()> {
+        if self.buf.get(self.i..self.i + rest.len())? != rest {
+            return None;
+        }
+        self.i += rest.len();
+        Some(())
+    }
+
+    /// A number after its first byte, with serde_json's grammar; its value does not matter.
+    fn number(&mut self, first: u8) -> Fast<()> {
+        let digit = |c: &Self| c.buf.get(c.i).is_some_and(u8::is_ascii_digit);
+        let digits = |c: &mut Self| {
+            while digit(c) {
+                c.i += 1;
+            }
+        };
+        let first = if first == b'-' {
+            let b = *self.buf.get(self.i)?;
+            self.i += 1;
+            b
+        } else {
+            first
+        };
+        match first {
+            b'0' if digit(self) => return None,
+            b'0' => {}
+            b'1'..=b'9' => digits(self),
+            _ => return None,
+        }
+        if self.buf.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if !digit(self) {
+                return None;
+            }
+            digits(self);
+        }
+        if matches!(self.buf.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.buf.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if !digit(self) {
+                return None;
+            }
+            digits(self);
+        }
+        // The number must end here: the byte after it is read by the caller's grammar, and
+        // the chunk must not end inside it.
+        self.buf.get(self.i)?;
+        Some(())
+    }
+
+    /// A slash key's value skipped whole: HiBob's `{"value":"..."}` without the general loop,
+    /// anything else through it.
+    #[inline(always)]
+    fn skip_slash(&mut self) -> Fast<()> {
+        const OPEN: &[u8] = b"{\"value\":\"";
+        if self.buf.get(self.i..self.i + OPEN.len()) == Some(OPEN) {
+            let start = self.i;
+            self.i += OPEN.len();
+            if self.skip_string().is_some() && self.buf.get(self.i) == Some(&b'}') {
+                self.i += 1;
+                return Some(());
+            }
+            self.i = start;
+        }
+        self.skip()
+    }
+
+    /// A value skipped whole (as serde_json's `IgnoredAny`), at most 64 containers deep.
+    fn skip(&mut self) -> Fast<()> {
+        // Bit n: the container at depth n is an object.
+        let mut objects = 0u64;
+        let mut depth = 0u32;
+        'value: loop {
+            match self.token()? {
+                b'"' => self.skip_string()?,
+                open @ (b'{' | b'[') => {
+                    if depth == 64 {
+                        return None;
+                    }
+                    let object = open == b'{';
+                    match self.token()? {
+                        b'}' if object => {}
+                        b']' if !object => {}
+                        b'"' if object => {
+                            self.skip_string()?;
+                            if self.token()? != b':' {
+                                return None;
+                            }
+                            objects = objects & !(1 << depth) | (1 << depth);
+                            depth += 1;
+                            continue 'value;
+                        }
+                        _ if object => return None,
+                        _ => {
+                            self.i -= 1;
+                            objects &= !(1 << depth);
+                            depth += 1;
+                            continue 'value;
+                        }
+                    }
+                }
+                b'n' => self.literal(b"ull")?,
+                b't' => self.literal(b"rue")?,
+                b'f' => self.literal(b"alse")?,
+                b @ (b'-' | b'0'..=b'9') => self.number(b)?,
+                _ => return None,
+            }
+            while depth > 0 {
+                let object = objects & (1 << (depth - 1)) != 0;
+                match self.token()? {
+                    b',' if object => {
+                        if self.token()? != b'"' {
+                            return None;
+                        }
+                        self.skip_string()?;
+                        if self.token()? != b':' {
+                            return None;
+                        }
+                        continue 'value;
+                    }
+                    b',' => continue 'value,
+                    b'}' if object => depth -= 1,
+                    b']' if !object => depth -= 1,
+                    _ => return None,
+                }
+            }
+            return Some(());
+        }
+    }
+}
+
+/// One employee record, from its `{` (after whitespace) at the start of `buf`: the bytes it
+/// took, with the record's marks and captures in `tally`; `None` to leave it to the general
+/// walk (the caller then resets the record's state).
+pub(super) fn record(
+    buf: &[u8],
+    trie: &Trie,
+    tally: &mut Tally,
+    guesses: &mut Guesses,
+) -> Option<usize> {
+    let mut c = Cursor { buf, i: 0, guesses };
+    if c.token()? != b'{' {
+        return None;
+    }
+    let mut more = c.first_key()?;
+    let mut place = 0;
+    while more {
+        let target = c.known_key(0, place, |key| trie.record.get(key))?;
+        place += 1;
+        match target {
+            Some(Target::Child(child)) => node::<false>(&mut c, trie, tally, child, 1)?,
+            Some(Target::HumanReadable) => node::<true>(&mut c, trie, tally, 0, 1)?,
+            Some(Target::Slash(slot)) => {
+                tally.mark(slot, VALUE);
+                match trie.roles.get(slot) {
+                    Some(&role @ (Role::Lifecycle | Role::Status)) => {
+                        slash(&mut c, tally, role)?;
+                    }
+                    _ => c.skip_slash()?,
+                }
+            }
+            None => c.skip()?,
+        }
+        more = next_key(&mut c)?;
+    }
+    Some(c.i)
+}
+
+/// After a member: true when another key follows (its quote consumed), false at `}`.
+#[inline(always)]
+fn next_key(c: &mut Cursor) -> Fast<bool> {
+    match c.token()? {
+        b',' => (c.token()? == b'"').then_some(true),
+        b'}' => Some(false),
+        _ => None,
+    }
+}
+
+/// A value at a tracked path, as the general walk's `node` reads it (`HUMAN`: in the
+/// record's `humanReadable` copy; a parameter of the type, so that each copy of the function
+/// has no branch on it).
+fn node<const HUMAN: bool>(
+    c: &mut Cursor,
+    trie: &Trie,
+    tally: &mut Tally,
+    node_at: usize,
+    depth: u32,
+) -> Fast<()> {
+    let human = HUMAN;
+    let at = trie.nodes.get(node_at)?;
+    let mark = |tally: &mut Tally, state: u8| {
+        if !HUMAN {
+            for &slot in &at.slots {
+                tally.mark(slot, state);
+            }
+        }
+    };
+    match c.token()? {
+        b'"' => {
+            let (a, b, ascii) = c.string()?;
+            let value = c.buf.get(a..b)?;
+            if !ascii && std::str::from_utf8(value).is_err() {
+                return None;
+            }
+            if value.is_empty() {
+                mark(tally, EMPTY);
+            } else {
+                mark(tally, VALUE);
+                if at.captures {
+                    for &slot in &at.slots {
+                        if let Some(&role) = trie.roles.get(slot) {
+                            tally.capture_bytes(role, human, value);
+                        }
+                    }
+                }
+            }
+        }
+        b'n' => {
+            c.literal(b"ull")?;
+            mark(tally, EMPTY);
+        }
+        b't' => {
+            c.literal(b"rue")?;
+            mark(tally, VALUE);
+        }
+        b'f' => {
+            c.literal(b"alse")?;
+            mark(tally, VALUE);
+        }
+        b'{' if depth < DEEP => {
+            mark(tally, VALUE);
+            let mut more = c.first_key()?;
+            let object = 1 + 2 * node_at + usize::from(HUMAN);
+            let mut place = 0;
+            while more {
+                let target = c.known_key(object, place, |key| at.keys.get(key))?;
+                place += 1;
+                match target {
+                    Some(Target::Child(child)) => {
+                        node::<HUMAN>(c, trie, tally, child, depth + 1)?;
+                    }
+                    _ => c.skip()?,
+                }
+                more = next_key(c)?;
+            }
+        }
+        b'[' if depth < DEEP => {
+            let empty = c.peek()? == b']';
+            if empty {
+                c.i += 1;
+            } else {
+                loop {
+                    c.skip()?;
+                    match c.token()? {
+                        b',' => {}
+                        b']' => break,
+                        _ => return None,
+                    }
+                }
+            }
+            mark(tally, if empty { EMPTY } else { VALUE });
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// A lifecycle or status slash key's value, when it is an object whose `value` and
+/// `humanReadable` are plain strings.
+fn slash(c: &mut Cursor, tally: &mut Tally, role: Role) -> Fast<()> {
+    if c.token()? != b'{' {
+        return None;
+    }
+    let mut more = c.first_key()?;
+    while more {
+        let (a, b, ascii) = c.key()?;
+        if !ascii {
+            return None;
+        }
+        let human = match c.buf.get(a..b)? {
+            b"value" => Some(false),
+            b"humanReadable" => Some(true),
+            _ => None,
+        };
+        match human {
+            Some(human) => {
+                if c.token()? != b'"' {
+                    return None;
+                }
+                let (a, b, ascii) = c.string()?;
+                let value = c.buf.get(a..b)?;
+                if !ascii && std::str::from_utf8(value).is_err() {
+                    return None;
+                }
+                if !value.is_empty() {
+                    tally.capture_bytes(role, human, value);
+                }
+            }
+            None => c.skip()?,
+        }
+        more = next_key(c)?;
+    }
+    Some(())
+}
