@@ -272,8 +272,12 @@ fn timeoff_probes(
 fn no_employee(search: &CallOutcome<PeopleCounts>, purpose: &str) -> String {
     match search {
         CallOutcome::Answered(c) if c.employees > 0 => format!(
-            "no employee ID came back with the {} visible employees (root.id), so there is none {purpose}",
-            c.employees
+            "no employee ID came back with {} (root.id), so there is none {purpose}",
+            if c.employees == 1 {
+                "the one visible employee".to_string()
+            } else {
+                format!("the {} visible employees", c.employees)
+            }
         ),
         CallOutcome::Answered(_) => format!("no visible employee {purpose}"),
         CallOutcome::Refused(_) => {
