@@ -10,6 +10,7 @@
 use super::keys::Target;
 use super::scan::find_special;
 use super::{EMPTY, Role, Tally, Trie, VALUE, same};
+use wide::u8x16;
 
 /// Gives up: the general walk takes over.
 type Fast<T> = Option<T>;
@@ -41,6 +42,27 @@ struct Guess {
     key: Vec<u8>,
     target: Option<Target>,
     set: bool,
+    /// When the key was followed right away by its colon and is short: the key, its closing
+    /// quote and the colon, padded to 32 bytes, compared at once (SIMD) whatever its length.
+    pattern: [u8; PATTERN],
+    /// The bits of the pattern's bytes that count (none: compare `key` instead).
+    care: u32,
+}
+
+/// The bytes compared at once for a guessed key, with its closing quote and colon.
+const PATTERN: usize = 32;
+
+/// A bit for each of 32 bytes equal in `a` and `b`.
+#[inline(always)]
+fn equal32(a: &[u8; PATTERN], b: &[u8; PATTERN]) -> u32 {
+    let half = |x: &[u8; PATTERN], at: usize| {
+        let mut h = [0u8; 16];
+        h.copy_from_slice(x.get(at..at + 16).unwrap_or(&[0; 16]));
+        u8x16::new(h)
+    };
+    let low = half(a, 0).cmp_eq(half(b, 0)).move_mask() as u32 & 0xffff;
+    let high = half(a, 16).cmp_eq(half(b, 16)).move_mask() as u32 & 0xffff;
+    low | high << 16
 }
 
 impl Cursor<'_> {
@@ -56,6 +78,16 @@ impl Cursor<'_> {
         let buf = self.buf;
         let at = self.i;
         if let Some(g) = self.guesses.objects.get(object).and_then(|o| o.get(place))
+            && g.care != 0
+            && let Some(here) = buf.get(at..at + PATTERN)
+        {
+            let mut w = [0u8; PATTERN];
+            w.copy_from_slice(here);
+            if equal32(&w, &g.pattern) | !g.care == u32::MAX {
+                self.i = at + g.key.len() + 2;
+                return Some(g.target);
+            }
+        } else if let Some(g) = self.guesses.objects.get(object).and_then(|o| o.get(place))
             && g.set
             && buf.get(at + g.key.len()) == Some(&b'"')
             && buf
@@ -68,6 +100,8 @@ impl Cursor<'_> {
         }
         let (a, b, _) = self.key()?;
         let key = buf.get(a..b)?;
+        // The key, its quote and its colon, when nothing stands between them.
+        let tight = (self.i == b + 2).then(|| buf.get(a..b + 2)).flatten();
         let target = lookup(key);
         // The guesses stay small whatever the answer: so many objects, so many places.
         if object >= GUESSED || place >= GUESSED {
@@ -85,6 +119,14 @@ impl Cursor<'_> {
                 g.key.extend_from_slice(key);
                 g.target = target;
                 g.set = true;
+                g.care = 0;
+                if let Some(t) = tight.filter(|t| t.len() <= PATTERN) {
+                    g.pattern = [0; PATTERN];
+                    if let Some(p) = g.pattern.get_mut(..t.len()) {
+                        p.copy_from_slice(t);
+                    }
+                    g.care = u32::MAX >> (PATTERN - t.len());
+                }
             }
         }
         Some(target)
