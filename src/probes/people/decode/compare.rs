@@ -263,3 +263,38 @@ fn control_characters_are_allowed_only_where_serde_json_allows_them() {
         same_as_serde(doc.as_bytes(), 1 << 20).unwrap();
     }
 }
+
+/// An error in a pretty-printed answer is placed on serde_json's line, however many records
+/// the fast path read before it.
+#[test]
+fn errors_in_pretty_printed_answers_are_on_serde_json_s_line() {
+    let t = tracked();
+    let trie = Trie::build(&t);
+    let records: Vec<String> = (0..40)
+        .map(|i| format!("    {{\n      \"id\": \"{i}\",\n      \"email\": null,\n      \"work\": {{\n        \"title\": \"t\"\n      }}\n    }}"))
+        .collect();
+    let answer = format!("{{\n  \"employees\": [\n{}\n  ]\n}}\n", records.join(",\n"));
+    for broken in [
+        answer.replacen("\"t\"", "tt", 31),
+        answer.replacen("\"33\"", "\"3\u{1}3\"", 1),
+        answer.replacen("\n    }", "\n    ]", 37),
+    ] {
+        let reference = visit::reference(broken.as_bytes(), &trie, &t).expect_err("broken");
+        for chunk in [1 << 20, 97, 5] {
+            for threads in [false, true] {
+                let mut body = broken.as_bytes();
+                let scanned = if threads {
+                    feed::scan_in(&mut body, &trie, t.len(), chunk)
+                } else {
+                    feed::scan_here(&mut body, &trie, t.len(), chunk)
+                };
+                let message = scanned.err().map(|e| e.message).unwrap_or_default();
+                let line = format!("line {} ", reference.line());
+                assert!(
+                    message.contains(&line),
+                    "serde_json: {reference}; scanner (chunks of {chunk}): {message}"
+                );
+            }
+        }
+    }
+}

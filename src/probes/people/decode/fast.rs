@@ -23,6 +23,20 @@ struct Cursor<'a> {
     buf: &'a [u8],
     i: usize,
     guesses: &'a mut Guesses,
+    /// Newlines passed, and where the line after the last one starts (errors say where they
+    /// are by line and column, so the general walk must know).
+    lines: u64,
+    line_start: usize,
+}
+
+/// A record read by the fast path: the bytes it took, and the newlines among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Took {
+    pub(super) len: usize,
+    /// Newlines in the record (in whitespace: a string cannot hold one).
+    pub(super) lines: u64,
+    /// Where the line after the last newline starts, from the record's start (when `lines > 0`).
+    pub(super) line_start: usize,
 }
 
 /// The keys of the last record read, by object and by place: the next record most likely has
@@ -141,8 +155,13 @@ impl Cursor<'_> {
             if b > b' ' {
                 return Some(b);
             }
-            if !matches!(b, b' ' | b'\n' | b'\t' | b'\r') {
-                return None;
+            match b {
+                b' ' | b'\t' | b'\r' => {}
+                b'\n' => {
+                    self.lines += 1;
+                    self.line_start = self.i;
+                }
+                _ => return None,
             }
         }
     }
@@ -354,16 +373,22 @@ impl Cursor<'_> {
     }
 }
 
-/// One employee record, from its `{` (after whitespace) at the start of `buf`: the bytes it
-/// took, with the record's marks and captures in `tally`; `None` to leave it to the general
+/// One employee record, from its `{` (after whitespace) at the start of `buf`: what it took,
+/// with the record's marks and captures in `tally`; `None` to leave it to the general
 /// walk (the caller then resets the record's state).
 pub(super) fn record(
     buf: &[u8],
     trie: &Trie,
     tally: &mut Tally,
     guesses: &mut Guesses,
-) -> Option<usize> {
-    let mut c = Cursor { buf, i: 0, guesses };
+) -> Option<Took> {
+    let mut c = Cursor {
+        buf,
+        i: 0,
+        guesses,
+        lines: 0,
+        line_start: 0,
+    };
     if c.token()? != b'{' {
         return None;
     }
@@ -388,7 +413,11 @@ pub(super) fn record(
         }
         more = next_key(&mut c)?;
     }
-    Some(c.i)
+    Some(Took {
+        len: c.i,
+        lines: c.lines,
+        line_start: c.line_start,
+    })
 }
 
 /// After a member: true when another key follows (its quote consumed), false at `}`.

@@ -214,6 +214,13 @@ impl<'t, S: Source> Scanner<'t, S> {
         }
     }
 
+    /// Newlines passed by another reader of the chunk (the fast path): `lines` of them, the
+    /// last line starting at `line_start` in the chunk.
+    pub(super) fn passed_lines(&mut self, lines: u64, line_start: usize) {
+        self.line += lines;
+        self.line_start = self.base + line_start as u64;
+    }
+
     /// Enters a container through a visitor: serde_json's nesting limit applies.
     pub(super) fn enter(&mut self) -> Scan<()> {
         self.remaining -= 1;

@@ -80,7 +80,12 @@ impl<S: Source> Scanner<'_, S> {
             // A record wholly in this chunk is read by the fast path, if it can.
             let rest = self.buf.get(self.pos..self.end).unwrap_or_default();
             match fast::record(rest, self.trie, &mut self.tally, &mut self.guesses) {
-                Some(n) => self.pos += n,
+                Some(took) => {
+                    if took.lines > 0 {
+                        self.passed_lines(took.lines, self.pos + took.line_start);
+                    }
+                    self.pos += took.len;
+                }
                 None => {
                     self.tally.reset_employee();
                     self.record()?;
