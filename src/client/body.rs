@@ -116,3 +116,91 @@ impl Read for Prefixed<'_> {
         Ok(head + self.rest.read_to_end(buf)?)
     }
 }
+
+/// Answers up to this size are read into memory before they are decoded.
+const IN_MEMORY: u64 = 4 << 20;
+
+/// Decodes `body` with `seed`, and nothing but whitespace after it. An answer of up to 4 MiB is
+/// read into memory first (serde_json decodes a slice several times faster than a stream); a
+/// larger one is streamed, so memory stays bounded whatever the answer.
+pub(crate) fn decode_with<S, V>(body: &mut dyn Read, seed: S) -> Result<V, DecodeError>
+where
+    S: for<'de> serde::de::DeserializeSeed<'de, Value = V>,
+{
+    let mut head = Vec::new();
+    if body.take(IN_MEMORY).read_to_end(&mut head).is_err() {
+        return Err(DecodeError::broken());
+    }
+    if (head.len() as u64) < IN_MEMORY {
+        let mut de = serde_json::Deserializer::from_slice(&head);
+        return seed
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|e| DecodeError::from_json(&e));
+    }
+    let mut de = serde_json::Deserializer::from_reader(head.as_slice().chain(body));
+    seed.deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| DecodeError::from_json(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::marker::PhantomData;
+
+    /// The seed of a plain `Deserialize` type.
+    fn seed<T>() -> PhantomData<T> {
+        PhantomData
+    }
+
+    /// A list of `n` numbers, as JSON, at least `IN_MEMORY` bytes long when `n` is large.
+    fn list(n: usize) -> String {
+        let items: Vec<String> = (0..n).map(|i| format!("{:>9}", i)).collect();
+        format!("[{}]", items.join(","))
+    }
+
+    #[test]
+    fn small_and_large_answers_decode_alike() {
+        for n in [0, 3, 500_000] {
+            let text = list(n);
+            assert_eq!(text.len() as u64 >= IN_MEMORY, n == 500_000);
+            let decoded: Vec<u64> = decode_with(&mut text.as_bytes(), seed()).expect("decoded");
+            assert_eq!(decoded.len(), n);
+            assert_eq!(decoded.last().copied(), n.checked_sub(1).map(|i| i as u64));
+        }
+    }
+
+    #[test]
+    fn errors_are_placed_alike_in_memory_and_streamed() {
+        for n in [3, 500_000] {
+            let broken = format!("{}\n x", list(n));
+            let e = decode_with::<_, Vec<u64>>(&mut broken.as_bytes(), seed()).expect_err("broken");
+            assert_eq!(e.message, "the JSON is malformed at line 2 column 2", "{n}");
+            assert!(!e.io);
+            let cut = list(n);
+            let cut = cut.get(..cut.len() - 1).unwrap_or_default();
+            let e = decode_with::<_, Vec<u64>>(&mut cut.as_bytes(), seed()).expect_err("cut");
+            assert!(
+                e.message.starts_with("the JSON ends early"),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn a_broken_connection_is_reported_as_such() {
+        struct Breaks;
+        impl Read for Breaks {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::from(std::io::ErrorKind::ConnectionReset))
+            }
+        }
+        for head in [&b"[1,"[..], &[b' '; 5 << 20][..]] {
+            let e =
+                decode_with::<_, Vec<u64>>(&mut head.chain(Breaks), seed()).expect_err("broken");
+            assert!(e.io, "{}", e.message);
+        }
+    }
+}

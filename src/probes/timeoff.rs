@@ -149,20 +149,15 @@ pub fn purpose(probe: TimeoffProbe) -> &'static str {
 /// At most this many policy type names are kept of one answer (a tenant has a handful).
 pub(crate) const MAX_NAMES: usize = 1000;
 
-/// Decodes a time-off answer as a stream: counts and policy type names, no JSON tree, so
-/// memory does not grow with the answer. A 200 with an empty body or without the documented
+/// Decodes a time-off answer: counts and policy type names, no JSON tree, and a large answer
+/// streamed, so memory does not grow with the answer. A 200 with an empty body or without the documented
 /// list is `Empty`, not an error: HiBob has been seen to answer so where a permission is missing.
 pub fn decode(probe: TimeoffProbe, body: &mut dyn Read) -> Result<TimeoffAnswer, DecodeError> {
     // An empty (or blank) body is an answer of its own.
     let Some(mut reader) = crate::client::body::non_blank(body)? else {
         return Ok(TimeoffAnswer::Empty);
     };
-    let mut de = serde_json::Deserializer::from_reader(&mut reader);
-    let answer = Top(probe)
-        .deserialize(&mut de)
-        .and_then(|a| de.end().map(|()| a))
-        .map_err(|e| DecodeError::from_json(&e))?;
-    Ok(answer)
+    crate::client::body::decode_with(&mut reader, Top(probe))
 }
 
 /// The answer's top level, read for one probe.

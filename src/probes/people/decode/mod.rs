@@ -202,6 +202,15 @@ impl Interner {
         self.intern_slow(s)
     }
 
+    /// [`Interner::intern`], trying `like` (an index it gave) first.
+    #[inline]
+    fn intern_like(&mut self, like: Option<usize>, s: &[u8]) -> usize {
+        match like {
+            Some(i) if self.strings.get(i).is_some_and(|x| same(x.as_bytes(), s)) => i,
+            _ => self.intern(s),
+        }
+    }
+
     #[inline(never)]
     fn intern_slow(&mut self, s: &[u8]) -> usize {
         if let Some(&i) = self.index.get(s) {
@@ -246,6 +255,42 @@ impl std::hash::Hasher for IndexHasher {
 
 type IndexMap<K> = HashMap<K, u64, std::hash::BuildHasherDefault<IndexHasher>>;
 
+/// Employees per key, the key counted last remembered: most employees share their values with
+/// the one before, and then no hashing is needed.
+struct Counter<K> {
+    counts: IndexMap<K>,
+    last: Option<(K, u64)>,
+}
+
+impl<K> Default for Counter<K> {
+    fn default() -> Self {
+        Counter {
+            counts: IndexMap::default(),
+            last: None,
+        }
+    }
+}
+
+impl<K: Copy + Eq + std::hash::Hash> Counter<K> {
+    #[inline]
+    fn add(&mut self, key: K) {
+        match &mut self.last {
+            Some((k, n)) if *k == key => *n += 1,
+            _ => {
+                self.flush();
+                self.last = Some((key, 1));
+            }
+        }
+    }
+
+    /// Counts the remembered key in the map.
+    fn flush(&mut self) {
+        if let Some((k, n)) = self.last.take() {
+            *self.counts.entry(k).or_default() += n;
+        }
+    }
+}
+
 /// The current employee's captured values, as interned indices.
 #[derive(Default, Clone, Copy)]
 struct Captured {
@@ -260,10 +305,12 @@ struct Tally {
     /// The current employee's state per slot.
     seen: Vec<u8>,
     current: Captured,
+    /// The last employee's captured values.
+    last: Captured,
     current_id: Vec<u8>,
     interner: Interner,
-    lifecycle: IndexMap<(Option<usize>, Option<usize>)>,
-    statuses: IndexMap<usize>,
+    lifecycle: Counter<(Option<usize>, Option<usize>)>,
+    statuses: Counter<usize>,
     sample: Option<String>,
     sample_is_active: bool,
 }
@@ -275,10 +322,11 @@ impl Tally {
             counts: vec![FieldCounts::default(); slots],
             seen: vec![ABSENT; slots],
             current: Captured::default(),
+            last: Captured::default(),
             current_id: Vec::new(),
             interner: Interner::default(),
-            lifecycle: IndexMap::default(),
-            statuses: IndexMap::default(),
+            lifecycle: Counter::default(),
+            statuses: Counter::default(),
             sample: None,
             sample_is_active: false,
         }
@@ -297,10 +345,18 @@ impl Tally {
 
     /// Keeps a value for the current employee: `value` is valid UTF-8.
     fn capture_bytes(&mut self, role: Role, human: bool, value: &[u8]) {
+        // Most employees share their values with the one before: that one is tried first.
+        let last = self.last;
         match (role, human) {
-            (Role::Lifecycle, false) => self.current.lifecycle = Some(self.interner.intern(value)),
-            (Role::Lifecycle, true) => self.current.label = Some(self.interner.intern(value)),
-            (Role::Status, false) => self.current.status = Some(self.interner.intern(value)),
+            (Role::Lifecycle, false) => {
+                self.current.lifecycle = Some(self.interner.intern_like(last.lifecycle, value));
+            }
+            (Role::Lifecycle, true) => {
+                self.current.label = Some(self.interner.intern_like(last.label, value));
+            }
+            (Role::Status, false) => {
+                self.current.status = Some(self.interner.intern_like(last.status, value));
+            }
             (Role::Id, false) => {
                 self.current_id.clear();
                 self.current_id.extend_from_slice(value);
@@ -331,27 +387,31 @@ impl Tally {
         }
         let c = std::mem::take(&mut self.current);
         if c.lifecycle.is_some() || c.label.is_some() {
-            *self.lifecycle.entry((c.lifecycle, c.label)).or_default() += 1;
+            self.lifecycle.add((c.lifecycle, c.label));
         }
         if let Some(s) = c.status {
-            *self.statuses.entry(s).or_default() += 1;
+            self.statuses.add(s);
         }
-        let active = c
-            .status
-            .is_some_and(|s| self.interner.strings[s].eq_ignore_ascii_case("active"));
-        if !self.current_id.is_empty()
-            && (self.sample.is_none() || (active && !self.sample_is_active))
-        {
-            self.sample = Some(String::from_utf8_lossy(&self.current_id).into_owned());
-            self.sample_is_active = active;
+        if !self.current_id.is_empty() && !self.sample_is_active {
+            let active = c
+                .status
+                .is_some_and(|s| self.interner.strings[s].eq_ignore_ascii_case("active"));
+            if self.sample.is_none() || active {
+                self.sample = Some(String::from_utf8_lossy(&self.current_id).into_owned());
+                self.sample_is_active = active;
+            }
         }
+        self.last = c;
         self.current_id.clear();
     }
 
-    fn finish(self, tracked: &[Tracked]) -> PeopleCounts {
+    fn finish(mut self, tracked: &[Tracked]) -> PeopleCounts {
+        self.lifecycle.flush();
+        self.statuses.flush();
         let name = |i: Option<usize>| i.map(|i| self.interner.strings[i].clone());
         let mut lifecycle: Vec<LifecycleCount> = self
             .lifecycle
+            .counts
             .iter()
             .map(|(&(value, label), &employees)| LifecycleCount {
                 value: name(value),
@@ -362,6 +422,7 @@ impl Tally {
         lifecycle.sort();
         let statuses: BTreeMap<String, u64> = self
             .statuses
+            .counts
             .iter()
             .map(|(&s, &n)| (self.interner.strings[s].clone(), n))
             .collect();
