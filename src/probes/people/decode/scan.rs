@@ -563,7 +563,7 @@ fn special(w: u64) -> u64 {
     (control | quote | slash) & HIGH
 }
 
-/// The index of the first byte that ends the plain run of a string: `"`, `\\` or a control
+/// The index of the first byte that ends the plain run of a string: `"`, `\` or a control
 /// character (serde_json's test); `hay.len()` when there is none. And whether the run is all
 /// ASCII (false may also mean unknown). Sixteen bytes at a time with SIMD (`wide`: SSE2 on
 /// x86-64), the last few eight then one at a time.
@@ -579,9 +579,7 @@ pub(super) fn find_special(hay: &[u8]) -> (usize, bool) {
         let found = found_low | found_high << 16;
         let high = high_low | high_high << 16;
         if found != 0 {
-            let n = found.trailing_zeros();
-            let before = (1u32 << n) - 1;
-            return (i + n as usize, ascii && high & before == 0);
+            return first(found, high, i, ascii);
         }
         ascii &= high == 0;
         i += 32;
@@ -591,14 +589,21 @@ pub(super) fn find_special(hay: &[u8]) -> (usize, bool) {
     for c in &mut chunks {
         let (found, high) = special16(c);
         if found != 0 {
-            let n = found.trailing_zeros();
-            let before = (1u32 << n) - 1;
-            return (i + n as usize, ascii && high & before == 0);
+            return first(found, high, i, ascii);
         }
         ascii &= high == 0;
         i += 16;
     }
     find_special_slow(hay, i, ascii)
+}
+
+/// Of bytes from `i` flagged in `found` (not none) and non-ASCII in `high`: the index of the first
+/// flagged one, and whether the bytes before it are ASCII (`ascii`: those before `i` are).
+#[inline(always)]
+fn first(found: u32, high: u32, i: usize, ascii: bool) -> (usize, bool) {
+    let n = found.trailing_zeros();
+    let before = (1u32 << n) - 1;
+    (i + n as usize, ascii && high & before == 0)
 }
 
 /// [`find_special`] from `i`, eight bytes at a time; `ascii`: the bytes before `i` are.
@@ -625,7 +630,7 @@ fn find_special_slow(hay: &[u8], mut i: usize, ascii: bool) -> (usize, bool) {
     (i, seen & HIGH == 0)
 }
 
-/// Of sixteen bytes: a bit for each that is `"`, `\\` or a control character, and a bit for
+/// Of sixteen bytes: a bit for each that is `"`, `\` or a control character, and a bit for
 /// each that is not ASCII.
 #[inline(always)]
 fn special16(c: &[u8]) -> (u32, u32) {

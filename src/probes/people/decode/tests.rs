@@ -286,3 +286,28 @@ fn a_broken_connection_wins_over_the_json() {
         assert!(err.io, "{}", err.message);
     }
 }
+
+proptest::proptest! {
+    /// The search for the end of a string's plain run (16 and 32 bytes at a time, then 8, then
+    /// one) finds the first `"`, `\` or control character, wherever it is, and never calls a run
+    /// ASCII that is not.
+    #[test]
+    fn the_end_of_a_plain_run_is_found_wherever_it_is(
+        run in proptest::collection::vec(
+            proptest::prop_oneof![20 => 0x20u8..0x7f, 1 => 0x7fu8..=0xff],
+            0..100,
+        ),
+        tail in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+    ) {
+        let run: Vec<u8> = run.into_iter().filter(|&b| b != b'"' && b != b'\\').collect();
+        let hay = [run, tail].concat();
+        let end = hay
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(hay.len());
+        let ascii = hay.get(..end).unwrap_or_default().is_ascii();
+        let (found, said_ascii) = scan::find_special(&hay);
+        proptest::prop_assert_eq!(found, end);
+        proptest::prop_assert!(!said_ascii || ascii);
+    }
+}
