@@ -288,6 +288,11 @@ fn a_broken_connection_wins_over_the_json() {
 }
 
 proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
     /// The search for the end of a string's plain run (16 and 32 bytes at a time, then 8, then
     /// one) finds the first `"`, `\` or control character, wherever it is, and never calls a run
     /// ASCII that is not.
