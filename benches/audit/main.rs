@@ -20,6 +20,9 @@
 //! `HIBOB_BENCH_LINK_MBIT` (default 200) and `HIBOB_BENCH_LINK_MS` (default 40) set the link;
 //! `HIBOB_BENCH_LINK=0` skips it.
 //! Set `HIBOB_BENCH_SIZES=1000,10000` to choose sizes, `HIBOB_BENCH_RUNS=N` for runs per tool.
+//! `HIBOB_BENCH_COMPARE=PATH` names another `hibob-audit` (an earlier build, say): on loopback it
+//! runs right after this one in every run, and a last table compares the two run for run, which
+//! separates builds closer than the spread between whole benchmark runs.
 #![allow(clippy::disallowed_macros)] // a test or bench may say what it measures
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -249,6 +252,11 @@ fn main() {
     });
     let mut link_rows: Vec<String> = Vec::new();
     let mut link_last = String::new();
+    // `HIBOB_BENCH_COMPARE=PATH`: another build, timed run for run with this one.
+    let other = std::env::var("HIBOB_BENCH_COMPARE")
+        .ok()
+        .filter(|p| !p.is_empty());
+    let mut compare_rows: Vec<String> = Vec::new();
     // `HIBOB_BENCH_STACKONE=0` skips the heaviest profile's plan.
     let stackone_on = std::env::var("HIBOB_BENCH_STACKONE").map_or(true, |v| v != "0");
     let mut stackone_rows: Vec<String> = Vec::new();
@@ -315,14 +323,24 @@ fn main() {
 
         let (mut aw, mut ar, mut cw, mut cr, mut jw, mut jr, mut ratios) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        let (mut ow, mut this_vs_other, mut other_vs_curl) = (vec![], vec![], vec![]);
+        if let Some(other) = &other {
+            measure(other, &audit_args, &env);
+        }
         for _ in 0..runs {
             let (w, r) = measure(exe, &audit_args, &env);
             aw.push(w);
             ar.push(r as f64);
+            let other_wall = other.as_ref().map(|o| measure(o, &audit_args, &env).0);
             let (c, cm) = measure("curl", &curl_args, &[]);
             cw.push(c);
             cr.push(cm as f64);
             ratios.push(if c > 0.0 { w / c } else { f64::NAN });
+            if let Some(o) = other_wall {
+                ow.push(o);
+                this_vs_other.push(w / o);
+                other_vs_curl.push(if c > 0.0 { o / c } else { f64::NAN });
+            }
             let (j, jm) = measure("sh", &sh_args, &[]);
             jw.push(j);
             jr.push(jm as f64);
@@ -338,6 +356,14 @@ fn main() {
             largest as f64 / 1_048_576.0
         );
         last = format!("ratio_vs_curl={ratio:.2} peak_rss_mb={audit_mb:.1} calls={calls_made}");
+        if !ow.is_empty() {
+            compare_rows.push(format!(
+                "{n:>8} | {audit_s:>9.4} {:>9.4} {:>10.3} | {ratio:>8.2} {:>8.2}",
+                median(ow),
+                median(this_vs_other),
+                median(other_vs_curl)
+            ));
+        }
 
         let mut shaped_base = None;
         if let Some((mbit, ms)) = link_setting {
@@ -491,6 +517,16 @@ fn main() {
             println!("{row}");
         }
         println!("{excess_last}");
+    }
+    if let Some(other) = &other {
+        println!("\nagainst {other} (HIBOB_BENCH_COMPARE), run for run on loopback (medians):");
+        println!(
+            "{:>8} | {:>9} {:>9} {:>10} | {:>8} {:>8}",
+            "people", "this s", "other s", "this/other", "this/curl", "other/curl"
+        );
+        for row in &compare_rows {
+            println!("{row}");
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
     std::thread::sleep(Duration::from_millis(10));
