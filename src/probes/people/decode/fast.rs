@@ -8,7 +8,7 @@
 //! both with serde_json on the same answers.
 
 use super::keys::Target;
-use super::scan::find_special;
+use super::run::find_special;
 use super::{EMPTY, Role, Tally, Trie, VALUE, same};
 use wide::u8x16;
 

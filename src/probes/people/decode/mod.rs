@@ -4,6 +4,7 @@
 mod fast;
 mod feed;
 mod keys;
+mod run;
 mod scan;
 #[cfg(test)]
 mod visit;

@@ -311,7 +311,7 @@ proptest::proptest! {
             .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
             .unwrap_or(hay.len());
         let ascii = hay.get(..end).unwrap_or_default().is_ascii();
-        let (found, said_ascii) = scan::find_special(&hay);
+        let (found, said_ascii) = run::find_special(&hay);
         proptest::prop_assert_eq!(found, end);
         proptest::prop_assert!(!said_ascii || ascii);
     }
