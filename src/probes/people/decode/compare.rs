@@ -205,6 +205,121 @@ proptest! {
     }
 }
 
+/// A record's shape: its members' text with `@` where a value goes (HiBob writes every record
+/// with the same keys in the same order, values apart).
+fn shape() -> impl Strategy<Value = Vec<String>> {
+    let leaf = prop_oneof![
+        3 => Just("@".to_string()),
+        1 => prop::sample::select(SCALARS).prop_map(String::from),
+    ];
+    let value = leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec((prop::sample::select(KEYS), inner), 0..4).prop_map(|kv| {
+                let members: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                format!("{{{}}}", members.join(","))
+            }),
+        ]
+    });
+    let slash = prop::sample::select(
+        &[
+            "/root/email",
+            "/internal/status",
+            "/internal/lifecycleStatus",
+        ][..],
+    )
+    .prop_map(|k| format!("\"{k}\":{{\"value\":@,\"humanReadable\":@}}"));
+    // Tracked paths as HiBob writes them, in the record and in its `humanReadable` copy.
+    const TRACKED: &[&str] = &[
+        "\"email\":@",
+        "\"id\":@",
+        "\"work\":{\"title\":@,\"x\":@}",
+        "\"internal\":{\"status\":@,\"lifecycleStatus\":@}",
+        "\"a\":{\"b\":{\"c\":@}}",
+    ];
+    let tracked = || prop::collection::vec(prop::sample::select(TRACKED), 1..4);
+    let member = prop_oneof![
+        3 => (prop::sample::select(KEYS), value).prop_map(|(k, v)| format!("\"{k}\":{v}")),
+        1 => slash,
+        1 => tracked().prop_map(|t| t.join(",")),
+        1 => tracked().prop_map(|t| format!("\"humanReadable\":{{{}}}", t.join(","))),
+    ];
+    prop::collection::vec(member, 0..7)
+}
+
+/// Values HiBob writes where the tests' fields are tracked, and any value.
+fn fill() -> impl Strategy<Value = String> {
+    const PLAIN: &[&str] = &["\"employed\"", "\"Employed\"", "\"Active\"", "\"\"", "null"];
+    prop_oneof![
+        1 => prop::sample::select(PLAIN).prop_map(String::from),
+        1 => value(),
+    ]
+}
+
+/// An answer of records of two shapes, in any order, with their values drawn anew for each
+/// record; pretty-printed or not.
+fn shaped_document() -> impl Strategy<Value = String> {
+    let fills = prop::collection::vec((any::<bool>(), prop::collection::vec(fill(), 1..6)), 0..9);
+    // The second shape shares a beginning with the first: a record of one read as the other
+    // gives up after some of its values.
+    (
+        shape(),
+        shape(),
+        any::<prop::sample::Index>(),
+        fills,
+        any::<bool>(),
+    )
+        .prop_map(|(a, other, cut, fills, pretty)| {
+            let keep = cut.index(a.len() + 1);
+            let b: Vec<String> = a.iter().take(keep).chain(&other).cloned().collect();
+            let (a, b) = (
+                format!("{{{}}}", a.join(",")),
+                format!("{{{}}}", b.join(",")),
+            );
+            let (a, b) = if pretty {
+                let p = |s: &str| s.replace(',', ",\n      ").replace('{', "{\n      ");
+                (p(&a), p(&b))
+            } else {
+                (a, b)
+            };
+            let records: Vec<String> = fills
+                .iter()
+                .map(|(first, values)| {
+                    let shape = if *first { &a } else { &b };
+                    let mut out = String::new();
+                    for (n, piece) in shape.split('@').enumerate() {
+                        if n > 0 {
+                            out.push_str(&values[(n - 1) % values.len()]);
+                        }
+                        out.push_str(piece);
+                    }
+                    out
+                })
+                .collect();
+            let sep = if pretty { ",\n    " } else { "," };
+            format!("{{\"employees\":[{}]}}", records.join(sep))
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 600,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Records read again from the shape of the ones before them (templates) count and refuse
+    /// as serde_json does, whatever the values, and wherever the bytes change.
+    #[test]
+    fn records_of_a_repeated_shape_count_and_refuse_as_serde_json_does(
+        doc in shaped_document(),
+        change in change(),
+        chunk in prop_oneof![Just(1usize), 2usize..9, 64usize..700, Just(256 * 1024)],
+    ) {
+        same_as_serde(&apply(&doc, &change), chunk)?;
+    }
+}
+
 /// serde_json's nesting limit holds where a visitor reads the value, not where it is skipped.
 #[test]
 fn the_nesting_limit_is_serde_json_s() {
@@ -274,11 +389,26 @@ fn errors_in_pretty_printed_answers_are_on_serde_json_s_line() {
         .map(|i| format!("    {{\n      \"id\": \"{i}\",\n      \"email\": null,\n      \"work\": {{\n        \"title\": \"t\"\n      }}\n    }}"))
         .collect();
     let answer = format!("{{\n  \"employees\": [\n{}\n  ]\n}}\n", records.join(",\n"));
-    for broken in [
+    // Records read from the shape of the one before (templates) are followed by breaks at
+    // each kind of place: a value, a string, a closing brace, a key, between two records.
+    let mut broken = vec![
         answer.replacen("\"t\"", "tt", 31),
         answer.replacen("\"33\"", "\"3\u{1}3\"", 1),
         answer.replacen("\n    }", "\n    ]", 37),
-    ] {
+    ];
+    for n in [2, 9, 25] {
+        let nth = |from: &str, to: &str| {
+            let mut out = answer.replacen(from, "\u{0}", n);
+            out = out.replacen("\u{0}", from, n - 1);
+            out.replacen("\u{0}", to, 1)
+        };
+        broken.push(nth("null", "nul"));
+        broken.push(nth("\"email\"", "\"em\\qail\""));
+        broken.push(nth("\"email\":", "\"email\"\n"));
+        broken.push(nth("\n      }", "\n      ,}"));
+        broken.push(nth("},\n", "}\n,,"));
+    }
+    for broken in broken {
         let reference = visit::reference(broken.as_bytes(), &trie, &t).expect_err("broken");
         for chunk in [1 << 20, 97, 5] {
             for threads in [false, true] {

@@ -9,8 +9,14 @@
 
 use super::keys::Target;
 use super::run::find_special;
-use super::{EMPTY, Role, Tally, Trie, VALUE, same};
-use wide::u8x16;
+use super::{EMPTY, Role, Tally, Trie, VALUE};
+use template::Action;
+
+mod guess;
+mod template;
+
+pub(super) use guess::Guesses;
+pub(super) use template::record;
 
 /// Gives up: the general walk takes over.
 type Fast<T> = Option<T>;
@@ -39,111 +45,24 @@ pub(super) struct Took {
     pub(super) line_start: usize,
 }
 
-/// The keys of the last record read, by object and by place: the next record most likely has
-/// the same keys in the same order, and a key guessed right costs one comparison (no search for
-/// its end, no lookup).
-/// Objects, and places in an object, beyond this are not guessed.
-const GUESSED: usize = 256;
-
-#[derive(Default)]
-pub(super) struct Guesses {
-    objects: Vec<Vec<Guess>>,
-}
-
-#[derive(Default)]
-struct Guess {
-    /// A key read by [`Cursor::string`]: no quote, backslash or control character in it.
-    key: Vec<u8>,
-    target: Option<Target>,
-    set: bool,
-    /// When the key was followed right away by its colon and is short: the key, its closing
-    /// quote and the colon, padded to 32 bytes, compared at once (SIMD) whatever its length.
-    pattern: [u8; PATTERN],
-    /// The bits of the pattern's bytes that count (none: compare `key` instead).
-    care: u32,
-}
-
-/// The bytes compared at once for a guessed key, with its closing quote and colon.
-const PATTERN: usize = 32;
-
-/// A bit for each of 32 bytes equal in `a` and `b`.
-#[inline(always)]
-fn equal32(a: &[u8; PATTERN], b: &[u8; PATTERN]) -> u32 {
-    let half = |x: &[u8; PATTERN], at: usize| {
-        let mut h = [0u8; 16];
-        h.copy_from_slice(x.get(at..at + 16).unwrap_or(&[0; 16]));
-        u8x16::new(h)
-    };
-    let low = half(a, 0).cmp_eq(half(b, 0)).move_mask() as u32 & 0xffff;
-    let high = half(a, 16).cmp_eq(half(b, 16)).move_mask() as u32 & 0xffff;
-    low | high << 16
-}
-
-impl Cursor<'_> {
-    /// The next key (after its quote) and the colon after it, with what it stands for: first
-    /// the key at the same place of the same object in the last record, then by `lookup`.
-    #[inline(always)]
-    fn known_key(
-        &mut self,
-        object: usize,
-        place: usize,
-        lookup: impl Fn(&[u8]) -> Option<Target>,
-    ) -> Fast<Option<Target>> {
-        let buf = self.buf;
-        let at = self.i;
-        if let Some(g) = self.guesses.objects.get(object).and_then(|o| o.get(place))
-            && g.care != 0
-            && let Some(here) = buf.get(at..at + PATTERN)
-        {
-            let mut w = [0u8; PATTERN];
-            w.copy_from_slice(here);
-            if equal32(&w, &g.pattern) | !g.care == u32::MAX {
-                self.i = at + g.key.len() + 2;
-                return Some(g.target);
-            }
-        } else if let Some(g) = self.guesses.objects.get(object).and_then(|o| o.get(place))
-            && g.set
-            && buf.get(at + g.key.len()) == Some(&b'"')
-            && buf
-                .get(at..at + g.key.len())
-                .is_some_and(|k| same(k, &g.key))
-        {
-            let target = g.target;
-            self.i = at + g.key.len() + 1;
-            return (self.token()? == b':').then_some(target);
+impl<'a> Cursor<'a> {
+    fn new(buf: &'a [u8], guesses: &'a mut Guesses) -> Self {
+        Cursor {
+            buf,
+            i: 0,
+            guesses,
+            lines: 0,
+            line_start: 0,
         }
-        let (a, b, _) = self.key()?;
-        let key = buf.get(a..b)?;
-        // The key, its quote and its colon, when nothing stands between them.
-        let tight = (self.i == b + 2).then(|| buf.get(a..b + 2)).flatten();
-        let target = lookup(key);
-        // The guesses stay small whatever the answer: so many objects, so many places.
-        if object >= GUESSED || place >= GUESSED {
-            return Some(target);
+    }
+
+    /// What was read from the record's start to here.
+    fn took(&self) -> Took {
+        Took {
+            len: self.i,
+            lines: self.lines,
+            line_start: self.line_start,
         }
-        if self.guesses.objects.len() <= object {
-            self.guesses.objects.resize_with(object + 1, Vec::new);
-        }
-        if let Some(o) = self.guesses.objects.get_mut(object) {
-            if o.len() <= place {
-                o.resize_with(place + 1, Guess::default);
-            }
-            if let Some(g) = o.get_mut(place) {
-                g.key.clear();
-                g.key.extend_from_slice(key);
-                g.target = target;
-                g.set = true;
-                g.care = 0;
-                if let Some(t) = tight.filter(|t| t.len() <= PATTERN) {
-                    g.pattern = [0; PATTERN];
-                    if let Some(p) = g.pattern.get_mut(..t.len()) {
-                        p.copy_from_slice(t);
-                    }
-                    g.care = u32::MAX >> (PATTERN - t.len());
-                }
-            }
-        }
-        Some(target)
     }
 
     /// The next byte after whitespace, consumed.
@@ -301,12 +220,17 @@ impl Cursor<'_> {
             let start = self.i;
             self.i += OPEN.len();
             if self.skip_string().is_some() && self.buf.get(self.i) == Some(&b'}') {
+                // A template keeps the braces and the key: the value is the string.
+                self.value(start + OPEN.len() - 1, Action::Skip);
                 self.i += 1;
                 return Some(());
             }
             self.i = start;
         }
-        self.skip()
+        let start = self.i;
+        self.skip()?;
+        self.value(start, Action::Skip);
+        Some(())
     }
 
     /// A value skipped whole (as serde_json's `IgnoredAny`), at most 64 containers deep.
@@ -375,20 +299,9 @@ impl Cursor<'_> {
 
 /// One employee record, from its `{` (after whitespace) at the start of `buf`: what it took,
 /// with the record's marks and captures in `tally`; `None` to leave it to the general
-/// walk (the caller then resets the record's state).
-pub(super) fn record(
-    buf: &[u8],
-    trie: &Trie,
-    tally: &mut Tally,
-    guesses: &mut Guesses,
-) -> Option<Took> {
-    let mut c = Cursor {
-        buf,
-        i: 0,
-        guesses,
-        lines: 0,
-        line_start: 0,
-    };
+/// walk (the caller then resets the record's state). Records a template when asked.
+fn walk_record(buf: &[u8], trie: &Trie, tally: &mut Tally, guesses: &mut Guesses) -> Option<Took> {
+    let mut c = Cursor::new(buf, guesses);
     if c.token()? != b'{' {
         return None;
     }
@@ -402,6 +315,7 @@ pub(super) fn record(
             Some(Target::HumanReadable) => node::<true>(&mut c, trie, tally, 0, 1)?,
             Some(Target::Slash(slot)) => {
                 tally.mark(slot, VALUE);
+                c.marked(slot, VALUE);
                 match trie.roles.get(slot) {
                     Some(&role @ (Role::Lifecycle | Role::Status)) => {
                         slash(&mut c, tally, role)?;
@@ -409,15 +323,15 @@ pub(super) fn record(
                     _ => c.skip_slash()?,
                 }
             }
-            None => c.skip()?,
+            None => {
+                let start = c.i;
+                c.skip()?;
+                c.value(start, Action::Skip);
+            }
         }
         more = next_key(&mut c)?;
     }
-    Some(Took {
-        len: c.i,
-        lines: c.lines,
-        line_start: c.line_start,
-    })
+    Some(c.took())
 }
 
 /// After a member: true when another key follows (its quote consumed), false at `}`.
@@ -449,6 +363,7 @@ fn node<const HUMAN: bool>(
             }
         }
     };
+    let start = c.i;
     match c.token()? {
         b'"' => {
             let (a, b, ascii) = c.string()?;
@@ -483,6 +398,11 @@ fn node<const HUMAN: bool>(
         }
         b'{' if depth < DEEP => {
             mark(tally, VALUE);
+            if !HUMAN {
+                for &slot in &at.slots {
+                    c.marked(slot, VALUE);
+                }
+            }
             let mut more = c.first_key()?;
             let object = 1 + 2 * node_at + usize::from(HUMAN);
             let mut place = 0;
@@ -493,10 +413,16 @@ fn node<const HUMAN: bool>(
                     Some(Target::Child(child)) => {
                         node::<HUMAN>(c, trie, tally, child, depth + 1)?;
                     }
-                    _ => c.skip()?,
+                    _ => {
+                        let start = c.i;
+                        c.skip()?;
+                        c.value(start, Action::Skip);
+                    }
                 }
                 more = next_key(c)?;
             }
+            // An object is not one value of a template: its keys are bytes between values.
+            return Some(());
         }
         b'[' if depth < DEEP => {
             let empty = c.peek()? == b']';
@@ -516,6 +442,14 @@ fn node<const HUMAN: bool>(
         }
         _ => return None,
     }
+    c.value(
+        start,
+        Action::Node {
+            node: node_at,
+            human: HUMAN,
+            depth,
+        },
+    );
     Some(())
 }
 
@@ -536,23 +470,35 @@ fn slash(c: &mut Cursor, tally: &mut Tally, role: Role) -> Fast<()> {
             b"humanReadable" => Some(true),
             _ => None,
         };
+        let start = c.i;
         match human {
             Some(human) => {
-                if c.token()? != b'"' {
-                    return None;
-                }
-                let (a, b, ascii) = c.string()?;
-                let value = c.buf.get(a..b)?;
-                if !ascii && std::str::from_utf8(value).is_err() {
-                    return None;
-                }
-                if !value.is_empty() {
-                    tally.capture_bytes(role, human, value);
-                }
+                capture(c, tally, role, human)?;
+                c.value(start, Action::Capture { role, human });
             }
-            None => c.skip()?,
+            None => {
+                c.skip()?;
+                c.value(start, Action::Skip);
+            }
         }
         more = next_key(c)?;
+    }
+    Some(())
+}
+
+/// The `value` or `humanReadable` of a lifecycle or status slash key, when a plain string.
+#[inline(always)]
+fn capture(c: &mut Cursor, tally: &mut Tally, role: Role, human: bool) -> Fast<()> {
+    if c.token()? != b'"' {
+        return None;
+    }
+    let (a, b, ascii) = c.string()?;
+    let value = c.buf.get(a..b)?;
+    if !ascii && std::str::from_utf8(value).is_err() {
+        return None;
+    }
+    if !value.is_empty() {
+        tally.capture_bytes(role, human, value);
     }
     Some(())
 }

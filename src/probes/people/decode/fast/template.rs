@@ -1,0 +1,288 @@
+//! Records replayed from the last ones: HiBob writes every record with the same keys in the
+//! same order, so the bytes between two values (braces, keys, colons, commas, whitespace) are
+//! most often the very bytes of the record before. The fast path records them: a *template* is
+//! the record's text between its values, with what was done with each value (read at a tracked
+//! path, skipped, ...). A record that matches a template byte for byte between its values is
+//! read by comparing those bytes (32 at a time) and doing the same with each value.
+//!
+//! Why this reads a record as the fast path would: the fast path is a deterministic reader,
+//! and what it does next depends only on where it is in the record (the object, the key it
+//! read) and the bytes it reads. From the same place, the same bytes are read the same way:
+//! the same tokens, the same keys, the same tracked paths, the same marks. Each value is then
+//! read by the very function that read it when the template was recorded, which checks it
+//! whatever it is. Anything that does not match gives up, as the fast path does: the record
+//! is read again by the fast path (and recorded), or by the general walk.
+
+use super::guess::{PATTERN, equal32};
+use super::{Cursor, Guesses, Took, capture, node};
+use crate::probes::people::decode::{Role, Tally, Trie};
+
+/// Templates longer than this (literal bytes or values) are not kept: a record so large is
+/// rare, and the fast path reads it anyway.
+const MAX_BYTES: usize = 64 * 1024;
+const MAX_STEPS: usize = 4096;
+
+/// What was done with a value.
+#[derive(Clone, Copy)]
+pub(in crate::probes::people::decode) enum Action {
+    /// Read at a tracked path by `node` (in `humanReadable` or not, at this depth).
+    Node {
+        node: usize,
+        human: bool,
+        depth: u32,
+    },
+    /// Skipped whole.
+    Skip,
+    /// The `value` or `humanReadable` string of a lifecycle or status slash key.
+    Capture { role: Role, human: bool },
+}
+
+/// Bytes of the record between two values.
+#[derive(Clone, Copy, Default)]
+struct Lit {
+    /// Where they are in [`Template::bytes`] (padded to a multiple of 32 there).
+    at: usize,
+    len: usize,
+    /// Newlines among them, and where the line after the last one starts, from their start.
+    lines: u64,
+    line_start: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Step {
+    /// The bytes before the value.
+    lit: Lit,
+    /// The marks made before the value: `Template::marks[..marks_end]` not yet made.
+    marks_end: usize,
+    action: Action,
+}
+
+/// One record's text between its values, and what was done with each value.
+#[derive(Default)]
+pub(in crate::probes::people::decode) struct Template {
+    bytes: Vec<u8>,
+    steps: Vec<Step>,
+    /// Marks made outside values (a tracked object met, a slash key met), in order.
+    marks: Vec<(usize, u8)>,
+    /// The bytes after the last value, up to the record's `}`.
+    tail: Lit,
+    /// The template holds a whole record.
+    ready: bool,
+}
+
+/// A template being recorded by the fast path.
+#[derive(Default)]
+pub(in crate::probes::people::decode) struct Recording {
+    on: bool,
+    template: Template,
+    /// Where the bytes not yet in the template start, in the record.
+    from: usize,
+}
+
+/// The last two record shapes (HiBob's records differ where a field is null for some: two
+/// shapes alternate), the one that matched last first.
+#[derive(Default)]
+pub(in crate::probes::people::decode) struct Templates {
+    kept: [Template; 2],
+    /// The one that matched last.
+    last: usize,
+    /// Records in a row that matched neither: past [`MISSES`], a template is recorded only
+    /// for one record in [`MISSES`] (records that do not repeat cost little more than before).
+    misses: usize,
+}
+
+const MISSES: usize = 16;
+
+impl Recording {
+    fn start(&mut self) {
+        self.on = true;
+        self.from = 0;
+        let t = &mut self.template;
+        t.bytes.clear();
+        t.steps.clear();
+        t.marks.clear();
+        t.ready = false;
+    }
+
+    /// Keeps `buf[self.from..to]` as a literal.
+    fn literal(&mut self, buf: &[u8], to: usize) -> Option<Lit> {
+        let bytes = buf.get(self.from..to)?;
+        let t = &mut self.template;
+        if t.bytes.len() + bytes.len() > MAX_BYTES || t.steps.len() >= MAX_STEPS {
+            self.on = false;
+            return None;
+        }
+        let at = t.bytes.len();
+        t.bytes.extend_from_slice(bytes);
+        t.bytes
+            .resize(at + bytes.len().div_ceil(PATTERN) * PATTERN, 0);
+        let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        let line_start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |n| n + 1);
+        Some(Lit {
+            at,
+            len: bytes.len(),
+            lines,
+            line_start,
+        })
+    }
+}
+
+impl Cursor<'_> {
+    /// Recording: a value from `start` to here was read, as `action` reads it again.
+    #[inline(always)]
+    pub(super) fn value(&mut self, start: usize, action: Action) {
+        let rec = &mut self.guesses.recording;
+        if !rec.on {
+            return;
+        }
+        if let Some(lit) = rec.literal(self.buf, start) {
+            let marks_end = rec.template.marks.len();
+            rec.template.steps.push(Step {
+                lit,
+                marks_end,
+                action,
+            });
+            rec.from = self.i;
+        }
+    }
+
+    /// Recording: a mark made outside a value.
+    #[inline(always)]
+    pub(super) fn marked(&mut self, slot: usize, state: u8) {
+        let rec = &mut self.guesses.recording;
+        if rec.on {
+            rec.template.marks.push((slot, state));
+        }
+    }
+
+    /// The literal `lit` of `t` here, consumed; `None` when the bytes differ.
+    #[inline(always)]
+    fn same_as(&mut self, t: &Template, lit: Lit) -> Option<()> {
+        let want = t
+            .bytes
+            .get(lit.at..lit.at + lit.len.div_ceil(PATTERN) * PATTERN)?;
+        let at = self.i;
+        match self.buf.get(at..at + want.len()) {
+            Some(have) => {
+                let mut left = lit.len;
+                for (h, w) in have.chunks_exact(PATTERN).zip(want.chunks_exact(PATTERN)) {
+                    let (mut a, mut b) = ([0; PATTERN], [0; PATTERN]);
+                    a.copy_from_slice(h);
+                    b.copy_from_slice(w);
+                    let care = if left >= PATTERN {
+                        u32::MAX
+                    } else {
+                        u32::MAX >> (PATTERN - left)
+                    };
+                    if equal32(&a, &b) | !care != u32::MAX {
+                        return None;
+                    }
+                    left = left.saturating_sub(PATTERN);
+                }
+            }
+            // Near the end of the chunk: byte by byte.
+            None => {
+                if self.buf.get(at..at + lit.len)? != want.get(..lit.len)? {
+                    return None;
+                }
+            }
+        }
+        if lit.lines > 0 {
+            self.lines += lit.lines;
+            self.line_start = at + lit.line_start;
+        }
+        self.i = at + lit.len;
+        Some(())
+    }
+}
+
+/// One employee record, from its `{` (after whitespace) at the start of `buf`: first as the last
+/// records were (a template), then by the fast path, which records a template for the next ones.
+/// `None`: the general walk takes over (the caller resets the record's state).
+pub(in crate::probes::people::decode) fn record(
+    buf: &[u8],
+    trie: &Trie,
+    tally: &mut Tally,
+    guesses: &mut Guesses,
+) -> Option<Took> {
+    let first = guesses.templates.last;
+    for k in [first, 1 - first] {
+        let template = std::mem::take(&mut guesses.templates.kept[k]);
+        let took = template
+            .ready
+            .then(|| replay(buf, &template, trie, tally, guesses))
+            .flatten();
+        guesses.templates.kept[k] = template;
+        if took.is_some() {
+            guesses.templates.last = k;
+            guesses.templates.misses = 0;
+            return took;
+        }
+        if guesses.templates.kept[k].ready {
+            tally.reset_employee();
+        }
+    }
+    let t = &mut guesses.templates;
+    t.misses = t.misses.saturating_add(1);
+    if t.misses < MISSES || t.misses % MISSES == 0 {
+        guesses.recording.start();
+    }
+    let took = super::walk_record(buf, trie, tally, guesses);
+    let rec = &mut guesses.recording;
+    if let Some(took) = took
+        && rec.on
+        && let Some(tail) = rec.literal(buf, took.len)
+    {
+        rec.template.tail = tail;
+        rec.template.ready = true;
+        // The new shape replaces the one that did not match last.
+        let k = 1 - guesses.templates.last;
+        std::mem::swap(&mut guesses.templates.kept[k], &mut rec.template);
+        guesses.templates.last = k;
+    }
+    guesses.recording.on = false;
+    took
+}
+
+/// A record read by `template`.
+fn replay(
+    buf: &[u8],
+    template: &Template,
+    trie: &Trie,
+    tally: &mut Tally,
+    guesses: &mut Guesses,
+) -> Option<Took> {
+    let mut c = Cursor::new(buf, guesses);
+    let mut marked = 0;
+    for step in &template.steps {
+        c.same_as(template, step.lit)?;
+        for &(slot, state) in template.marks.get(marked..step.marks_end)? {
+            tally.mark(slot, state);
+        }
+        marked = step.marks_end;
+        match step.action {
+            Action::Node {
+                node: at,
+                human: false,
+                depth,
+            } => node::<false>(&mut c, trie, tally, at, depth)?,
+            Action::Node {
+                node: at,
+                human: true,
+                depth,
+            } => node::<true>(&mut c, trie, tally, at, depth)?,
+            // Most often a string (the general `skip` finds that out after a call).
+            Action::Skip if c.buf.get(c.i) == Some(&b'"') => {
+                c.i += 1;
+                c.skip_string()?;
+            }
+            Action::Skip => c.skip()?,
+            Action::Capture { role, human } => capture(&mut c, tally, role, human)?,
+        }
+    }
+    c.same_as(template, template.tail)?;
+    for &(slot, state) in template.marks.get(marked..)? {
+        tally.mark(slot, state);
+    }
+    Some(c.took())
+}
