@@ -224,7 +224,7 @@ pub(in crate::probes::people::decode) fn record(
     }
     let t = &mut guesses.templates;
     t.misses = t.misses.saturating_add(1);
-    if t.misses < MISSES || t.misses % MISSES == 0 {
+    if t.misses < MISSES || t.misses.is_multiple_of(MISSES) {
         guesses.recording.start();
     }
     let took = super::walk_record(buf, trie, tally, guesses);
