@@ -65,6 +65,11 @@ pub(crate) fn mentions_permission(body: &[u8]) -> bool {
         .contains("permission")
 }
 
+/// The buffer in front of an answer's body (serde_json reads a stream byte by byte). A read
+/// into a larger buffer, when this one is empty, goes straight to the connection: readers of
+/// large chunks ask for at least this much, so that their bytes are not copied twice.
+pub(crate) const READ_BUFFER: usize = 64 * 1024;
+
 /// The body without its leading whitespace, or `None` when it is blank: an empty 200 is an
 /// answer of its own, not malformed JSON. The reader passes `read_to_end` on to `body`, so a
 /// body that sizes its buffer up front (and limits it) still does.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::rate::rate_limit_wait;
 use super::{Attempt, TimeBound};
-use crate::client::body::{DecodeError, is_json, mentions_permission};
+use crate::client::body::{DecodeError, READ_BUFFER, is_json, mentions_permission};
 use crate::client::{ApiResponse, TransportError};
 use crate::observations::{CallOutcome, Failure, FailureKind, Refusal};
 use crate::probes::size::{AnswerKind, Size};
@@ -174,7 +174,7 @@ pub(super) fn classify<T>(
             )
         }
         200..=299 => {
-            let mut reader = io::BufReader::with_capacity(64 * 1024, &mut body);
+            let mut reader = io::BufReader::with_capacity(READ_BUFFER, &mut body);
             match decode(&mut reader) {
                 Ok(value) => (CallOutcome::Answered(value), None),
                 Err(_) if body_exceeded(&reader) => {

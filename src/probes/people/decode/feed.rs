@@ -12,7 +12,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 
 use super::scan::{Class, ErrorAt, Scanner, Source};
 use super::{Tally, Trie};
-use crate::client::body::DecodeError;
+use crate::client::body::{DecodeError, READ_BUFFER};
 
 /// The size of one chunk. Large enough that handing chunks over costs nothing measurable,
 /// small enough that the scan starts early and memory stays small.
@@ -101,10 +101,12 @@ fn feed(
     }
 }
 
-/// Reads until `buf` is full or the answer ends; returns how many bytes were read.
+/// Reads until `buf` is full, or nearly (less room left than the reader's own buffer, which
+/// would copy each byte twice), or the answer ends; returns how many bytes were read.
 fn fill(body: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
-    while let Some(room) = buf.get_mut(n..).filter(|r| !r.is_empty()) {
+    let enough = buf.len().saturating_sub(READ_BUFFER).max(1);
+    while let Some(room) = buf.get_mut(n..).filter(|r| !r.is_empty() && n < enough) {
         match body.read(room) {
             Ok(0) => break,
             Ok(k) => n += k,
