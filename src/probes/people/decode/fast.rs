@@ -9,7 +9,7 @@
 
 use super::keys::Target;
 use super::run::find_special;
-use super::{EMPTY, Role, Tally, Trie, VALUE};
+use super::{EMPTY, Node, Role, Tally, Trie, VALUE};
 use template::Action;
 
 mod guess;
@@ -354,7 +354,6 @@ fn node<const HUMAN: bool>(
     node_at: usize,
     depth: u32,
 ) -> Fast<()> {
-    let human = HUMAN;
     let at = trie.nodes.get(node_at)?;
     let mark = |tally: &mut Tally, state: u8| {
         if !HUMAN {
@@ -365,25 +364,7 @@ fn node<const HUMAN: bool>(
     };
     let start = c.i;
     match c.token()? {
-        b'"' => {
-            let (a, b, ascii) = c.string()?;
-            let value = c.buf.get(a..b)?;
-            if !ascii && std::str::from_utf8(value).is_err() {
-                return None;
-            }
-            if value.is_empty() {
-                mark(tally, EMPTY);
-            } else {
-                mark(tally, VALUE);
-                if at.captures {
-                    for &slot in &at.slots {
-                        if let Some(&role) = trie.roles.get(slot) {
-                            tally.capture_bytes(role, human, value);
-                        }
-                    }
-                }
-            }
-        }
+        b'"' => tracked_string::<HUMAN>(c, trie, tally, at)?,
         b'n' => {
             c.literal(b"ull")?;
             mark(tally, EMPTY);
@@ -450,6 +431,35 @@ fn node<const HUMAN: bool>(
             depth,
         },
     );
+    Some(())
+}
+
+/// A string at a tracked path, after its quote.
+#[inline(always)]
+fn tracked_string<const HUMAN: bool>(
+    c: &mut Cursor,
+    trie: &Trie,
+    tally: &mut Tally,
+    at: &Node,
+) -> Fast<()> {
+    let (a, b, ascii) = c.string()?;
+    let value = c.buf.get(a..b)?;
+    if !ascii && std::str::from_utf8(value).is_err() {
+        return None;
+    }
+    let state = if value.is_empty() { EMPTY } else { VALUE };
+    if !HUMAN {
+        for &slot in &at.slots {
+            tally.mark(slot, state);
+        }
+    }
+    if state == VALUE && at.captures {
+        for &slot in &at.slots {
+            if let Some(&role) = trie.roles.get(slot) {
+                tally.capture_bytes(role, HUMAN, value);
+            }
+        }
+    }
     Some(())
 }
 

@@ -14,7 +14,7 @@
 //! is read again by the fast path (and recorded), or by the general walk.
 
 use super::guess::{PATTERN, equal32};
-use super::{Cursor, Guesses, Took, capture, node};
+use super::{Cursor, Guesses, Took, capture, node, tracked_string};
 use crate::probes::people::decode::{Role, Tally, Trie};
 
 /// Templates longer than this (literal bytes or values) are not kept: a record so large is
@@ -46,6 +46,9 @@ struct Lit {
     /// Newlines among them, and where the line after the last one starts, from their start.
     lines: u64,
     line_start: usize,
+    /// When they are at most 32 bytes (most often): the bytes, padded, and a bit for each
+    /// that counts (compared at once).
+    short: Option<([u8; PATTERN], u32)>,
 }
 
 #[derive(Clone, Copy)]
@@ -118,11 +121,21 @@ impl Recording {
             .resize(at + bytes.len().div_ceil(PATTERN) * PATTERN, 0);
         let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
         let line_start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |n| n + 1);
+        let short = t
+            .bytes
+            .get(at..at + PATTERN)
+            .filter(|_| !bytes.is_empty() && bytes.len() <= PATTERN)
+            .map(|padded| {
+                let mut pattern = [0; PATTERN];
+                pattern.copy_from_slice(padded);
+                (pattern, u32::MAX >> (PATTERN - bytes.len()))
+            });
         Some(Lit {
             at,
             len: bytes.len(),
             lines,
             line_start,
+            short,
         })
     }
 }
@@ -157,11 +170,22 @@ impl Cursor<'_> {
 
     /// The literal `lit` of `t` here, consumed; `None` when the bytes differ.
     #[inline(always)]
-    fn same_as(&mut self, t: &Template, lit: Lit) -> Option<()> {
+    fn same_as(&mut self, t: &Template, lit: &Lit) -> Option<()> {
+        let at = self.i;
+        if let Some((pattern, care)) = &lit.short
+            && let Some(here) = self.buf.get(at..at + PATTERN)
+        {
+            let mut have = [0; PATTERN];
+            have.copy_from_slice(here);
+            if equal32(&have, pattern) | !care != u32::MAX {
+                return None;
+            }
+            self.passed(lit);
+            return Some(());
+        }
         let want = t
             .bytes
             .get(lit.at..lit.at + lit.len.div_ceil(PATTERN) * PATTERN)?;
-        let at = self.i;
         match self.buf.get(at..at + want.len()) {
             Some(have) => {
                 let mut left = lit.len;
@@ -187,12 +211,18 @@ impl Cursor<'_> {
                 }
             }
         }
+        self.passed(lit);
+        Some(())
+    }
+
+    /// Past the literal `lit`, which starts here.
+    #[inline(always)]
+    fn passed(&mut self, lit: &Lit) {
         if lit.lines > 0 {
             self.lines += lit.lines;
-            self.line_start = at + lit.line_start;
+            self.line_start = self.i + lit.line_start;
         }
-        self.i = at + lit.len;
-        Some(())
+        self.i += lit.len;
     }
 }
 
@@ -255,12 +285,32 @@ fn replay(
     let mut c = Cursor::new(buf, guesses);
     let mut marked = 0;
     for step in &template.steps {
-        c.same_as(template, step.lit)?;
-        for &(slot, state) in template.marks.get(marked..step.marks_end)? {
-            tally.mark(slot, state);
+        c.same_as(template, &step.lit)?;
+        if step.marks_end > marked {
+            for &(slot, state) in template.marks.get(marked..step.marks_end)? {
+                tally.mark(slot, state);
+            }
+            marked = step.marks_end;
         }
-        marked = step.marks_end;
+        // Most values are strings: read here, without `node`'s search for what the value is.
+        let string = c.buf.get(c.i) == Some(&b'"');
         match step.action {
+            Action::Node {
+                node: at,
+                human: false,
+                ..
+            } if string => {
+                c.i += 1;
+                tracked_string::<false>(&mut c, trie, tally, trie.nodes.get(at)?)?;
+            }
+            Action::Node {
+                node: at,
+                human: true,
+                ..
+            } if string => {
+                c.i += 1;
+                tracked_string::<true>(&mut c, trie, tally, trie.nodes.get(at)?)?;
+            }
             Action::Node {
                 node: at,
                 human: false,
@@ -271,8 +321,7 @@ fn replay(
                 human: true,
                 depth,
             } => node::<true>(&mut c, trie, tally, at, depth)?,
-            // Most often a string (the general `skip` finds that out after a call).
-            Action::Skip if c.buf.get(c.i) == Some(&b'"') => {
+            Action::Skip if string => {
                 c.i += 1;
                 c.skip_string()?;
             }
@@ -280,7 +329,7 @@ fn replay(
             Action::Capture { role, human } => capture(&mut c, tally, role, human)?,
         }
     }
-    c.same_as(template, template.tail)?;
+    c.same_as(template, &template.tail)?;
     for &(slot, state) in template.marks.get(marked..)? {
         tally.mark(slot, state);
     }
