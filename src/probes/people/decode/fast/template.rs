@@ -16,6 +16,7 @@
 use super::guess::{PATTERN, equal32};
 use super::{Cursor, Guesses, Took, capture, node, tracked_string};
 use crate::probes::people::decode::{Role, Tally, Trie};
+use wide::u8x16;
 
 /// Templates longer than this (literal bytes or values) are not kept: a record so large is
 /// rare, and the fast path reads it anyway.
@@ -89,12 +90,43 @@ pub(in crate::probes::people::decode) struct Templates {
     kept: [Template; 2],
     /// The one that matched last.
     last: usize,
-    /// Records in a row that matched neither: past [`MISSES`], a template is recorded only
-    /// for one record in [`MISSES`] (records that do not repeat cost little more than before).
-    misses: usize,
+    /// Of the records of the current window, how many were tried and how many matched.
+    tried: u32,
+    matched: u32,
+    /// Records left to read without templates.
+    resting: u32,
 }
 
-const MISSES: usize = 16;
+/// Templates pay when most records match one: a record that matches neither costs the
+/// attempts and its recording on top of the fast path. So the share that matched is counted
+/// over windows of [`WINDOW`] records; under [`WORTH`] of them, the next [`REST`] records are
+/// read without templates (by the fast path alone, as before them), then templates are tried
+/// again. Answers whose records do not repeat cost at most a few percent more than before.
+const WINDOW: u32 = 64;
+const WORTH: u32 = WINDOW * 3 / 4;
+const REST: u32 = 1024;
+
+impl Templates {
+    /// Counts a record tried; `false` when templates are resting.
+    fn try_one(&mut self) -> bool {
+        if self.resting > 0 {
+            self.resting -= 1;
+            return false;
+        }
+        if self.tried == WINDOW {
+            if self.matched < WORTH {
+                self.resting = REST;
+            }
+            self.tried = 0;
+            self.matched = 0;
+            if self.resting > 0 {
+                return false;
+            }
+        }
+        self.tried += 1;
+        true
+    }
+}
 
 impl Recording {
     fn start(&mut self) {
@@ -119,8 +151,8 @@ impl Recording {
         t.bytes.extend_from_slice(bytes);
         t.bytes
             .resize(at + bytes.len().div_ceil(PATTERN) * PATTERN, 0);
-        let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-        let line_start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |n| n + 1);
+        let (lines, last) = newlines(bytes);
+        let line_start = last.map_or(0, |n| n + 1);
         let short = t
             .bytes
             .get(at..at + PATTERN)
@@ -138,6 +170,31 @@ impl Recording {
             short,
         })
     }
+}
+
+/// How many newlines `bytes` hold, and where the last one is: 16 bytes at a time.
+fn newlines(bytes: &[u8]) -> (u64, Option<usize>) {
+    let mut count = 0;
+    let mut last = None;
+    let mut chunks = bytes.chunks_exact(16);
+    let mut at = 0;
+    for c in &mut chunks {
+        let mut a = [0u8; 16];
+        a.copy_from_slice(c);
+        let found = u8x16::new(a).cmp_eq(u8x16::splat(b'\n')).move_mask() as u32 & 0xffff;
+        if found != 0 {
+            count += u64::from(found.count_ones());
+            last = Some(at + 31 - found.leading_zeros() as usize);
+        }
+        at += 16;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'\n' {
+            count += 1;
+            last = Some(at + i);
+        }
+    }
+    (count, last)
 }
 
 impl Cursor<'_> {
@@ -235,6 +292,9 @@ pub(in crate::probes::people::decode) fn record(
     tally: &mut Tally,
     guesses: &mut Guesses,
 ) -> Option<Took> {
+    if !guesses.templates.try_one() {
+        return super::walk_record(buf, trie, tally, guesses);
+    }
     let first = guesses.templates.last;
     for k in [first, 1 - first] {
         let template = std::mem::take(&mut guesses.templates.kept[k]);
@@ -245,18 +305,14 @@ pub(in crate::probes::people::decode) fn record(
         guesses.templates.kept[k] = template;
         if took.is_some() {
             guesses.templates.last = k;
-            guesses.templates.misses = 0;
+            guesses.templates.matched += 1;
             return took;
         }
         if guesses.templates.kept[k].ready {
             tally.reset_employee();
         }
     }
-    let t = &mut guesses.templates;
-    t.misses = t.misses.saturating_add(1);
-    if t.misses < MISSES || t.misses.is_multiple_of(MISSES) {
-        guesses.recording.start();
-    }
+    guesses.recording.start();
     let took = super::walk_record(buf, trie, tally, guesses);
     let rec = &mut guesses.recording;
     if let Some(took) = took
@@ -334,4 +390,20 @@ fn replay(
         tally.mark(slot, state);
     }
     Some(c.took())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn newlines_are_counted_and_the_last_found(bytes in prop::collection::vec(
+            prop::sample::select(&b"\n a\"{"[..]), 0..80)
+        ) {
+            let count = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+            let last = bytes.iter().rposition(|&b| b == b'\n');
+            prop_assert_eq!(super::newlines(&bytes), (count, last));
+        }
+    }
 }
