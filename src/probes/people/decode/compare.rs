@@ -320,6 +320,60 @@ proptest! {
     }
 }
 
+/// Thousands of records whose keys vary (templates rest, then are tried again) and whose
+/// shapes repeat (templates match), read as serde_json reads them.
+#[test]
+fn long_answers_of_varying_and_repeating_shapes_count_as_serde_json_does() {
+    let mut seed = 7u64;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        seed >> 33
+    };
+    let records: Vec<String> = (0..3000)
+        .map(|i| {
+            // The first thousand repeat two shapes; then keys come and go at random.
+            let varying = i >= 1000;
+            let mut members = vec![];
+            for (key, value) in [
+                ("/internal/status", r#"{"value":"Active"}"#.to_string()),
+                ("/root/email", r#"{"value":"e"}"#.to_string()),
+                ("email", format!("\"person{i}@example.com\"")),
+                ("id", format!("\"{i}\"")),
+                (
+                    "internal",
+                    r#"{"status":"Inactive","lifecycleStatus":"employed"}"#.to_string(),
+                ),
+                (
+                    "work",
+                    if i % 7 == 0 {
+                        "null".to_string()
+                    } else {
+                        r#"{"title":"t"}"#.to_string()
+                    },
+                ),
+            ] {
+                let dropped = if varying {
+                    next() % 3 == 0
+                } else {
+                    i % 2 == 0 && key == "email"
+                };
+                if !dropped {
+                    members.push(format!("\"{key}\":{value}"));
+                }
+            }
+            format!("{{{}}}", members.join(","))
+        })
+        .collect();
+    let answer = format!("{{\"employees\":[{}]}}", records.join(","));
+    for chunk in [256 * 1024, 4096] {
+        same_as_serde(answer.as_bytes(), chunk).unwrap();
+        let cut = &answer.as_bytes()[..answer.len() - 1000];
+        same_as_serde(cut, chunk).unwrap();
+    }
+}
+
 /// serde_json's nesting limit holds where a visitor reads the value, not where it is skipped.
 #[test]
 fn the_nesting_limit_is_serde_json_s() {

@@ -114,12 +114,12 @@ impl Templates {
             return false;
         }
         if self.tried == WINDOW {
-            if self.matched < WORTH {
-                self.resting = REST;
-            }
+            let rest = self.matched < WORTH;
             self.tried = 0;
             self.matched = 0;
-            if self.resting > 0 {
+            if rest {
+                // This record is the first of those read without templates.
+                self.resting = REST - 1;
                 return false;
             }
         }
@@ -394,7 +394,25 @@ fn replay(
 
 #[cfg(test)]
 mod tests {
+    use super::{REST, Templates, WINDOW, WORTH};
     use proptest::prelude::*;
+
+    /// Tried while they pay; resting for [`REST`] records after a window where too few
+    /// matched; tried again after.
+    #[test]
+    fn templates_rest_when_too_few_records_match() {
+        let mut t = Templates::default();
+        for _ in 0..WINDOW {
+            assert!(t.try_one());
+            t.matched += 1;
+        }
+        for _ in 0..WINDOW {
+            assert!(t.try_one());
+            t.matched += u32::from(t.tried <= WORTH - 1);
+        }
+        assert!((0..REST).all(|_| !t.try_one()));
+        assert!(t.try_one());
+    }
 
     proptest! {
         #[test]
