@@ -408,7 +408,7 @@ mod tests {
         }
         for _ in 0..WINDOW {
             assert!(t.try_one());
-            t.matched += u32::from(t.tried <= WORTH - 1);
+            t.matched += u32::from(t.tried < WORTH);
         }
         assert!((0..REST).all(|_| !t.try_one()));
         assert!(t.try_one());
