@@ -104,7 +104,7 @@ pub(in crate::probes::people::decode) struct Templates {
 /// again. Answers whose records do not repeat cost at most a few percent more than before.
 const WINDOW: u32 = 64;
 const WORTH: u32 = WINDOW * 3 / 4;
-const REST: u32 = 1024;
+const REST: u32 = 4096;
 
 impl Templates {
     /// Counts a record tried; `false` when templates are resting.
