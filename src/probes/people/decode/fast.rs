@@ -5,7 +5,9 @@
 //! any kind) gives up, the record's state is reset, and the general walk reads the record
 //! again from its start. This path never decides that an answer is wrong: it only counts
 //! records that the general walk would count the same way, which the tests check by comparing
-//! both with serde_json on the same answers.
+//! both with serde_json on the same answers. Keys are guessed from the last record
+//! (`fast/guess.rs`); before this path, a record is tried against the shapes of the last ones,
+//! which this path records (`fast/template.rs`).
 
 use super::keys::Target;
 use super::run::find_special;

@@ -140,8 +140,12 @@ impl Recording {
     }
 
     /// Keeps `buf[self.from..to]` as a literal.
+    /// Recording stops on any failure: a template missing a value would not read it.
     fn literal(&mut self, buf: &[u8], to: usize) -> Option<Lit> {
-        let bytes = buf.get(self.from..to)?;
+        let Some(bytes) = buf.get(self.from..to) else {
+            self.on = false;
+            return None;
+        };
         let t = &mut self.template;
         if t.bytes.len() + bytes.len() > MAX_BYTES || t.steps.len() >= MAX_STEPS {
             self.on = false;
