@@ -372,6 +372,11 @@ impl<'t, S: Source> Scanner<'t, S> {
                 _ if key => {
                     self.pos += 1;
                     ascii = false;
+                    // serde_json counts a line at every newline, one in a key too.
+                    if b == b'\n' {
+                        self.line += 1;
+                        self.line_start = self.base + self.pos as u64;
+                    }
                 }
                 _ => return Err(self.error(Class::Syntax)),
             }
@@ -389,14 +394,22 @@ impl<'t, S: Source> Scanner<'t, S> {
         match c {
             b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Ok(()),
             b'u' => {
+                // serde_json takes the four bytes before it looks at them (a newline among
+                // them counts a line), and places the error after them.
+                let mut hex = true;
                 for _ in 0..4 {
                     let h = self.take()?;
                     if keep {
                         self.scratch.push(h);
                     }
-                    if !h.is_ascii_hexdigit() {
-                        return Err(self.back_error(Class::Syntax));
+                    hex &= h.is_ascii_hexdigit();
+                    if h == b'\n' {
+                        self.line += 1;
+                        self.line_start = self.base + self.pos as u64;
                     }
+                }
+                if !hex {
+                    return Err(self.error(Class::Syntax));
                 }
                 Ok(())
             }

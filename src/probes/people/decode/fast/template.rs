@@ -18,10 +18,11 @@ use super::{Cursor, Guesses, Took, capture, node, tracked_string};
 use crate::probes::people::decode::{Role, Tally, Trie};
 use wide::u8x16;
 
-/// Templates longer than this (literal bytes or values) are not kept: a record so large is
-/// rare, and the fast path reads it anyway.
+/// Templates longer than this (literal bytes, each literal padded to 32, or values) are not
+/// kept: a record so large is rare, and the fast path reads it anyway. Either limit can be the
+/// one reached (1,024 short literals take 32 KiB).
 const MAX_BYTES: usize = 64 * 1024;
-const MAX_STEPS: usize = 4096;
+const MAX_STEPS: usize = 1024;
 
 /// What was done with a value.
 #[derive(Clone, Copy)]
