@@ -229,6 +229,12 @@ impl<'a> Cursor<'a> {
             }
             self.i = start;
         }
+        self.skip_value()
+    }
+
+    /// A value skipped whole, kept as one value of the template being recorded.
+    #[inline(always)]
+    fn skip_value(&mut self) -> Fast<()> {
         let start = self.i;
         self.skip()?;
         self.value(start, Action::Skip);
@@ -325,11 +331,7 @@ fn walk_record(buf: &[u8], trie: &Trie, tally: &mut Tally, guesses: &mut Guesses
                     _ => c.skip_slash()?,
                 }
             }
-            None => {
-                let start = c.i;
-                c.skip()?;
-                c.value(start, Action::Skip);
-            }
+            None => c.skip_value()?,
         }
         more = next_key(&mut c)?;
     }
@@ -396,11 +398,7 @@ fn node<const HUMAN: bool>(
                     Some(Target::Child(child)) => {
                         node::<HUMAN>(c, trie, tally, child, depth + 1)?;
                     }
-                    _ => {
-                        let start = c.i;
-                        c.skip()?;
-                        c.value(start, Action::Skip);
-                    }
+                    _ => c.skip_value()?,
                 }
                 more = next_key(c)?;
             }
@@ -482,16 +480,13 @@ fn slash(c: &mut Cursor, tally: &mut Tally, role: Role) -> Fast<()> {
             b"humanReadable" => Some(true),
             _ => None,
         };
-        let start = c.i;
         match human {
             Some(human) => {
+                let start = c.i;
                 capture(c, tally, role, human)?;
                 c.value(start, Action::Capture { role, human });
             }
-            None => {
-                c.skip()?;
-                c.value(start, Action::Skip);
-            }
+            None => c.skip_value()?,
         }
         more = next_key(c)?;
     }

@@ -194,8 +194,7 @@ impl<'t, S: Source> Scanner<'t, S> {
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b'\n' => {
                     self.pos += 1;
-                    self.line += 1;
-                    self.line_start = self.base + self.pos as u64;
+                    self.passed_newline();
                 }
                 _ => return Some(b),
             }
@@ -212,6 +211,13 @@ impl<'t, S: Source> Scanner<'t, S> {
             }
             None => Err(self.error(Class::Eof)),
         }
+    }
+
+    /// A newline just passed (the byte before `pos`): a line starts here.
+    #[inline(always)]
+    fn passed_newline(&mut self) {
+        self.line += 1;
+        self.line_start = self.base + self.pos as u64;
     }
 
     /// Newlines passed by another reader of the chunk (the fast path): `lines` of them, the
@@ -374,8 +380,7 @@ impl<'t, S: Source> Scanner<'t, S> {
                     ascii = false;
                     // serde_json counts a line at every newline, one in a key too.
                     if b == b'\n' {
-                        self.line += 1;
-                        self.line_start = self.base + self.pos as u64;
+                        self.passed_newline();
                     }
                 }
                 _ => return Err(self.error(Class::Syntax)),
@@ -404,8 +409,7 @@ impl<'t, S: Source> Scanner<'t, S> {
                     }
                     hex &= h.is_ascii_hexdigit();
                     if h == b'\n' {
-                        self.line += 1;
-                        self.line_start = self.base + self.pos as u64;
+                        self.passed_newline();
                     }
                 }
                 if !hex {

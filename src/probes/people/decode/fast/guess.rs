@@ -36,17 +36,17 @@ struct Guess {
 /// The bytes compared at once for a guessed key, with its closing quote and colon.
 pub(super) const PATTERN: usize = 32;
 
-/// A bit for each of 32 bytes equal in `a` and `b`.
+/// Whether the bytes of `have` equal those of `want` wherever `care` has a bit (32 at once).
 #[inline(always)]
-pub(super) fn equal32(a: &[u8; PATTERN], b: &[u8; PATTERN]) -> u32 {
+pub(super) fn same32(have: &[u8; PATTERN], want: &[u8; PATTERN], care: u32) -> bool {
     let half = |x: &[u8; PATTERN], at: usize| {
         let mut h = [0u8; 16];
         h.copy_from_slice(x.get(at..at + 16).unwrap_or(&[0; 16]));
         u8x16::new(h)
     };
-    let low = half(a, 0).cmp_eq(half(b, 0)).move_mask() as u32 & 0xffff;
-    let high = half(a, 16).cmp_eq(half(b, 16)).move_mask() as u32 & 0xffff;
-    low | high << 16
+    let low = half(have, 0).cmp_eq(half(want, 0)).move_mask() as u32 & 0xffff;
+    let high = half(have, 16).cmp_eq(half(want, 16)).move_mask() as u32 & 0xffff;
+    (low | high << 16) | !care == u32::MAX
 }
 
 impl Cursor<'_> {
@@ -67,7 +67,7 @@ impl Cursor<'_> {
         {
             let mut w = [0u8; PATTERN];
             w.copy_from_slice(here);
-            if equal32(&w, &g.pattern) | !g.care == u32::MAX {
+            if same32(&w, &g.pattern, g.care) {
                 self.i = at + g.key.len() + 2;
                 return Some(g.target);
             }

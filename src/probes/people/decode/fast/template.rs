@@ -13,7 +13,7 @@
 //! whatever it is. Anything that does not match gives up, as the fast path does: the record
 //! is read again by the fast path (and recorded), or by the general walk.
 
-use super::guess::{PATTERN, equal32};
+use super::guess::{PATTERN, same32};
 use super::{Cursor, Guesses, Took, capture, node, tracked_string};
 use crate::probes::people::decode::{Role, Tally, Trie};
 use wide::u8x16;
@@ -239,7 +239,7 @@ impl Cursor<'_> {
         {
             let mut have = [0; PATTERN];
             have.copy_from_slice(here);
-            if equal32(&have, pattern) | !care != u32::MAX {
+            if !same32(&have, pattern, *care) {
                 return None;
             }
             self.passed(lit);
@@ -260,7 +260,7 @@ impl Cursor<'_> {
                     } else {
                         u32::MAX >> (PATTERN - left)
                     };
-                    if equal32(&a, &b) | !care != u32::MAX {
+                    if !same32(&a, &b, care) {
                         return None;
                     }
                     left = left.saturating_sub(PATTERN);
@@ -335,6 +335,25 @@ pub(in crate::probes::people::decode) fn record(
     took
 }
 
+/// A value at a tracked path, as `node` read it when the template was recorded; a string
+/// (`string`: the next byte is its quote) without `node`'s search for what the value is.
+#[inline(always)]
+fn node_again<const HUMAN: bool>(
+    c: &mut Cursor,
+    trie: &Trie,
+    tally: &mut Tally,
+    at: usize,
+    depth: u32,
+    string: bool,
+) -> Option<()> {
+    if string {
+        c.i += 1;
+        tracked_string::<HUMAN>(c, trie, tally, trie.nodes.get(at)?)
+    } else {
+        node::<HUMAN>(c, trie, tally, at, depth)
+    }
+}
+
 /// A record read by `template`.
 fn replay(
     buf: &[u8],
@@ -359,29 +378,13 @@ fn replay(
             Action::Node {
                 node: at,
                 human: false,
-                ..
-            } if string => {
-                c.i += 1;
-                tracked_string::<false>(&mut c, trie, tally, trie.nodes.get(at)?)?;
-            }
-            Action::Node {
-                node: at,
-                human: true,
-                ..
-            } if string => {
-                c.i += 1;
-                tracked_string::<true>(&mut c, trie, tally, trie.nodes.get(at)?)?;
-            }
-            Action::Node {
-                node: at,
-                human: false,
                 depth,
-            } => node::<false>(&mut c, trie, tally, at, depth)?,
+            } => node_again::<false>(&mut c, trie, tally, at, depth, string)?,
             Action::Node {
                 node: at,
                 human: true,
                 depth,
-            } => node::<true>(&mut c, trie, tally, at, depth)?,
+            } => node_again::<true>(&mut c, trie, tally, at, depth, string)?,
             Action::Skip if string => {
                 c.i += 1;
                 c.skip_string()?;
